@@ -1,0 +1,212 @@
+"""The `storeos` command: demo, serve, worker, seed, check and Django management passthrough."""
+
+import argparse
+import contextlib
+import errno
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+from rich.console import Console
+
+console = Console(stderr=True, highlight=False)
+
+
+def _django_setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "storeos.settings")
+    import django
+
+    django.setup()
+
+
+def _fail(message: str) -> "int":
+    console.print(f"[bold red]storeos:[/] {message}")
+    return 1
+
+
+def _port_free(host: str, port: int) -> str | None:
+    """None when we can listen on host:port, else the reason (so we refuse before migrating)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return f"port {port} on {host} is already in use (is another StoreOS running?)"
+            return f"cannot listen on {host}:{port}: {exc.strerror}"
+    return None
+
+
+def _migrate() -> None:
+    from django.core.management import call_command
+
+    with console.status("Applying database migrations…"):
+        call_command("migrate", interactive=False, verbosity=0)
+
+
+def _serve(host: str, port: int, threads: int) -> int:
+    """Serve the WSGI app with waitress until interrupted."""
+    from waitress import serve
+
+    from storeos.wsgi import application
+
+    console.print(f"[green]Serving StoreOS on http://{host}:{port}/[/]  (Ctrl+C to stop)")
+    serve(application, host=host, port=port, threads=threads, ident="StoreOS", _quiet=True)
+    return 0
+
+
+def _start_worker() -> subprocess.Popen:
+    """The Huey consumer as a child process in our process group; it dies with us."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "storeos.cli", "worker"],
+        env=os.environ.copy(),
+    )
+
+
+def _stop(child: subprocess.Popen) -> None:
+    if child.poll() is None:
+        child.send_signal(signal.SIGINT)
+        try:
+            child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            child.kill()
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    if reason := _port_free(args.host, args.port):
+        return _fail(reason)
+    _django_setup()
+    from storeos.demo.seed import demo_accounts, seed_demo, seeded_scenario
+
+    started = time.monotonic()
+    _migrate()
+    if seeded_scenario() is None:
+        summary = seed_demo(scenario=args.scenario, seed=args.seed, console=console)
+        console.print(summary)
+    else:
+        console.print(f"Database already holds the [bold]{seeded_scenario()}[/] demo; not seeding.")
+    _print_accounts(demo_accounts(), args.host, args.port)
+    worker = _start_worker()
+    console.print(f"Ready in {time.monotonic() - started:.1f} s.")
+    try:
+        return _serve(args.host, args.port, args.threads)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        _stop(worker)
+
+
+def _print_accounts(accounts: list[tuple[str, str, str]], host: str, port: int) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"Log in at http://{host}:{port}/")
+    table.add_column("username")
+    table.add_column("password")
+    table.add_column("role")
+    for username, password, role in accounts:
+        table.add_row(username, password, role)
+    Console().print(table)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    if reason := _port_free(args.host, args.port):
+        return _fail(reason)
+    _django_setup()
+    try:
+        return _serve(args.host, args.port, args.threads)
+    except KeyboardInterrupt:
+        return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    _django_setup()
+    from django.core.management import call_command
+
+    with contextlib.suppress(KeyboardInterrupt):
+        call_command("run_huey", workers=args.workers)
+    return 0
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    _django_setup()
+    from storeos.demo.seed import seed_demo, seeded_scenario
+
+    _migrate()
+    if (existing := seeded_scenario()) is not None:
+        return _fail(f"the database already holds the {existing} demo; seed an empty database")
+    console.print(seed_demo(scenario=args.scenario, seed=args.seed, console=console))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    _django_setup()
+    from storeos.core.health import health_report
+
+    problems = 0
+    for name, ok, detail in health_report():
+        mark = "[green]ok[/]  " if ok else "[red]FAIL[/]"
+        console.print(f"{mark} {name}: {detail}")
+        problems += not ok
+    if problems:
+        console.print(f"[red]{problems} problem(s) found.[/]")
+        return 1
+    console.print("[green]All checks passed.[/]")
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    _django_setup()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["storeos manage", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="storeos", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add_server_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--host", default="127.0.0.1")
+        p.add_argument("--port", type=int, default=8000)
+        p.add_argument("--threads", type=int, default=8, help="request threads (default 8)")
+
+    def add_seed_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--scenario", choices=["lego", "liquor"], default="lego")
+        p.add_argument("--seed", type=int, default=42, help="random seed (same seed, same data)")
+
+    demo = sub.add_parser("demo", help="migrate, seed the demo chain if empty, and serve it")
+    add_server_args(demo)
+    add_seed_args(demo)
+    demo.set_defaults(func=cmd_demo)
+
+    serve = sub.add_parser("serve", help="serve the web app and API")
+    add_server_args(serve)
+    serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser("worker", help="run the background job consumer (Huey)")
+    worker.add_argument("--workers", type=int, default=2)
+    worker.set_defaults(func=cmd_worker)
+
+    seed = sub.add_parser("seed", help="seed an empty database with a demo chain")
+    add_seed_args(seed)
+    seed.set_defaults(func=cmd_seed)
+
+    check = sub.add_parser("check", help="check configuration, database, migrations and jobs")
+    check.set_defaults(func=cmd_check)
+
+    manage = sub.add_parser("manage", help="run a Django management command")
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
