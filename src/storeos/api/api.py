@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from storeos.api.auth import api_auth
 from storeos.core.errors import DomainError
 
 api = NinjaAPI(
@@ -14,6 +15,7 @@ api = NinjaAPI(
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",
+    auth=api_auth,
 )
 
 
@@ -43,3 +45,16 @@ def on_auth_error(request, exc):
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
     return _error(request, exc.status_code, f"http_{exc.status_code}", str(exc))
+
+
+def _register_routers() -> None:
+    from storeos.accounts.api import router as accounts_router
+    from storeos.catalog.api import router as catalog_router
+    from storeos.stores.api import router as stores_router
+
+    api.add_router("/v1/auth/", accounts_router)
+    api.add_router("/v1/", stores_router)
+    api.add_router("/v1/catalog/", catalog_router)
+
+
+_register_routers()
