@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "storeos.accounts",
     "storeos.stores",
     "storeos.catalog",
+    "storeos.inventory",
     "storeos.api",
     "storeos.web",
 ]
@@ -100,6 +101,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # Tests use a file too: an in-memory database cannot be shared by concurrent connections.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-storeos.sqlite3")}
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -22,21 +22,45 @@ class Perm(StrEnum):
     AUDIT_VIEW = "audit.view"
     USERS_MANAGE = "accounts.manage"
     TOKENS_MANAGE = "accounts.tokens"
+    INVENTORY_VIEW = "inventory.view"
+    # Receive goods, ship and receive transfers, record counts, request scrap.
+    INVENTORY_MOVE = "inventory.move"
+    # Post a count's variance, approve or reject scrap, adjust stock by hand.
+    INVENTORY_APPROVE = "inventory.approve"
+    INVENTORY_POLICY = "inventory.policy"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.ADMIN: frozenset(Perm),
     Role.HQ_ANALYST: frozenset(
-        {Perm.CATALOG_VIEW, Perm.STORES_VIEW, Perm.AUDIT_VIEW, Perm.TOKENS_MANAGE}
+        {
+            Perm.CATALOG_VIEW,
+            Perm.STORES_VIEW,
+            Perm.AUDIT_VIEW,
+            Perm.TOKENS_MANAGE,
+            Perm.INVENTORY_VIEW,
+            Perm.INVENTORY_POLICY,
+        }
     ),
     Role.MARKETING: frozenset(
         {Perm.CATALOG_VIEW, Perm.STORES_VIEW, Perm.PRICE_CHANGE, Perm.TOKENS_MANAGE}
     ),
     Role.STORE_MANAGER: frozenset(
-        {Perm.CATALOG_VIEW, Perm.STORES_VIEW, Perm.PRICE_CHANGE, Perm.AUDIT_VIEW}
+        {
+            Perm.CATALOG_VIEW,
+            Perm.STORES_VIEW,
+            Perm.PRICE_CHANGE,
+            Perm.AUDIT_VIEW,
+            Perm.INVENTORY_VIEW,
+            Perm.INVENTORY_MOVE,
+            Perm.INVENTORY_APPROVE,
+            Perm.INVENTORY_POLICY,
+        }
     ),
-    Role.CASHIER: frozenset({Perm.CATALOG_VIEW, Perm.STORES_VIEW}),
-    Role.WAREHOUSE: frozenset({Perm.CATALOG_VIEW, Perm.STORES_VIEW}),
+    Role.CASHIER: frozenset({Perm.CATALOG_VIEW, Perm.STORES_VIEW, Perm.INVENTORY_VIEW}),
+    Role.WAREHOUSE: frozenset(
+        {Perm.CATALOG_VIEW, Perm.STORES_VIEW, Perm.INVENTORY_VIEW, Perm.INVENTORY_MOVE}
+    ),
 }
 
 

@@ -1,0 +1,104 @@
+"""Available-to-promise per channel: what the online mall, mini-program and delivery platforms
+may sell, and an event when a SKU's availability on a channel crosses zero either way.
+
+ATP(channel, SKU) = free stock (on hand − reserved, unexpired batches) at the sellable locations
+that serve the channel − the channel's safety buffer for the SKU, never below zero.
+"""
+
+from functools import partial
+
+from django.db import transaction
+from django.db.models import F, Q, Sum
+
+from storeos.core import clock
+from storeos.core.channels import ONLINE_CHANNELS, Channel
+from storeos.core.errors import ValidationFailed
+from storeos.core.outbox import event_emit
+from storeos.inventory.models import AvailabilityState, ChannelBuffer, StockLevel
+from storeos.stores.models import Location
+
+MAX_SKUS_PER_CALL = 1000
+
+
+def channel_location_ids(*, channel: str) -> list[int]:
+    """Active sellable locations serving `channel` (channels is a JSON list: filtered here)."""
+    rows = Location.objects.filter(is_active=True, sellable=True).values_list("pk", "channels")
+    return sorted(pk for pk, channels in rows if channel in (channels or []))
+
+
+def free_stock(*, sku_ids: list[int], location_ids: list[int]) -> dict[int, int]:
+    """Unreserved, unexpired units per SKU over the given locations (one query)."""
+    rows = (
+        StockLevel.objects.filter(sku_id__in=sku_ids, location_id__in=location_ids)
+        .filter(Q(batch__isnull=True) | Q(batch__expiry_date__gte=clock.today()))
+        .values("sku_id")
+        .annotate(free=Sum(F("on_hand") - F("reserved")))
+    )
+    return {row["sku_id"]: row["free"] for row in rows}
+
+
+def availability_for(*, channel: str, sku_ids: list[int]) -> dict[int, int]:
+    """ATP per SKU id on a channel; SKUs with no stock (or unknown ids) map to 0."""
+    if channel not in Channel.values:
+        raise ValidationFailed(f"Unknown channel {channel!r}.", code="channel_invalid")
+    if len(sku_ids) > MAX_SKUS_PER_CALL:
+        raise ValidationFailed(
+            f"At most {MAX_SKUS_PER_CALL} SKUs per call.",
+            code="too_many_skus",
+            details={"requested": len(sku_ids)},
+        )
+    sku_ids = sorted(set(sku_ids))
+    free = free_stock(sku_ids=sku_ids, location_ids=channel_location_ids(channel=channel))
+    buffers = dict(
+        ChannelBuffer.objects.filter(channel=channel, sku_id__in=sku_ids).values_list(
+            "sku_id", "quantity"
+        )
+    )
+    return {sid: max(free.get(sid, 0) - buffers.get(sid, 0), 0) for sid in sku_ids}
+
+
+def availability_touch(*, sku_ids: list[int]) -> None:
+    """After this transaction commits, re-check these SKUs' availability on online channels."""
+    transaction.on_commit(partial(_enqueue_refresh, sorted(set(sku_ids))), robust=True)
+
+
+def _enqueue_refresh(sku_ids: list[int]) -> None:
+    from storeos.inventory.tasks import availability_refresh_task
+
+    availability_refresh_task(sku_ids)
+
+
+@transaction.atomic
+def availability_refresh(*, sku_ids: list[int]) -> int:
+    """Emit `inventory.availability_changed` for each online channel where a SKU flipped
+    between sellable and sold out since it was last seen; returns how many flipped."""
+    flipped = 0
+    for channel in sorted(ONLINE_CHANNELS):
+        current = availability_for(channel=channel, sku_ids=sku_ids)
+        known = dict(
+            AvailabilityState.objects.select_for_update()
+            .filter(channel=channel, sku_id__in=sku_ids)
+            .values_list("sku_id", "available")
+        )
+        for sku_id, units in current.items():
+            available = units > 0
+            if known.get(sku_id) == available:
+                continue
+            if sku_id not in known and not available:
+                # Never seen and not available: nothing crossed zero.
+                AvailabilityState.objects.create(channel=channel, sku_id=sku_id, available=False)
+                continue
+            AvailabilityState.objects.update_or_create(
+                channel=channel, sku_id=sku_id, defaults={"available": available}
+            )
+            event_emit(
+                topic="inventory.availability_changed",
+                payload={
+                    "channel": channel,
+                    "sku_id": sku_id,
+                    "available": available,
+                    "units": units,
+                },
+            )
+            flipped += 1
+    return flipped

@@ -1,0 +1,342 @@
+"""Moving stock: receipts, issues (FEFO), returns and adjustments, each a guarded level change
+plus its append-only stock move in one transaction.
+
+The guard is a conditional UPDATE whose row count says whether it succeeded
+(`… SET on_hand = on_hand - q WHERE on_hand - reserved >= q`), never read-modify-write, so two
+tills and the online shop cannot take the last unit twice on SQLite or PostgreSQL.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F, Q
+
+from storeos.catalog.models import Sku
+from storeos.core import clock
+from storeos.inventory import valuation
+from storeos.inventory.availability import availability_touch
+from storeos.inventory.errors import (
+    BatchExpired,
+    BatchInvalid,
+    BatchRequired,
+    InsufficientStock,
+    QuantityInvalid,
+)
+from storeos.inventory.models import Batch, MoveKind, StockLevel, StockMove
+from storeos.stores.models import Location
+
+OUTGOING_KINDS = {MoveKind.SALE, MoveKind.TRANSFER_OUT, MoveKind.SCRAP}
+INCOMING_KINDS = {MoveKind.RECEIVE, MoveKind.RETURN, MoveKind.TRANSFER_IN}
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The document a move belongs to (an order, a transfer, a count), for the stock card."""
+
+    type: str = ""
+    id: str = ""
+
+
+def require_positive(quantity: int) -> None:
+    if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity <= 0:
+        raise QuantityInvalid(
+            "Quantity must be a whole number above zero.", details={"quantity": quantity}
+        )
+
+
+def level_for(*, location: Location, sku: Sku, batch: Batch | None) -> StockLevel:
+    """The level row, created empty when missing (safe against a concurrent creator)."""
+    level, _ = StockLevel.objects.get_or_create(location=location, sku=sku, batch=batch)
+    return level
+
+
+def level_add(*, level_id: int, quantity: int) -> None:
+    StockLevel.objects.filter(pk=level_id).update(on_hand=F("on_hand") + quantity)
+
+
+def level_take(*, level_id: int, quantity: int) -> bool:
+    """Take `quantity` units that nobody has reserved; False when they are not there."""
+    return bool(
+        StockLevel.objects.filter(pk=level_id, on_hand__gte=F("reserved") + quantity).update(
+            on_hand=F("on_hand") - quantity
+        )
+    )
+
+
+def move_record(
+    *,
+    kind: str,
+    location: Location,
+    sku: Sku,
+    batch: Batch | None,
+    quantity: int,
+    unit_cost: Decimal,
+    reference: Reference,
+    actor=None,
+    note: str = "",
+) -> StockMove:
+    return StockMove.objects.create(
+        at=clock.now(),
+        kind=kind,
+        location=location,
+        sku=sku,
+        batch=batch,
+        quantity=quantity,
+        unit_cost=unit_cost,
+        reference_type=reference.type,
+        reference_id=str(reference.id),
+        actor=actor if getattr(actor, "pk", None) else None,
+        note=note,
+    )
+
+
+def batch_resolve(
+    *,
+    sku: Sku,
+    lot_code: str = "",
+    expiry_date: dt.date | None = None,
+    production_date: dt.date | None = None,
+) -> Batch | None:
+    """The batch a receipt goes into: None for untracked SKUs, else found or created by lot."""
+    if not sku.batch_tracked:
+        if lot_code:
+            raise BatchInvalid(
+                f"{sku.code} is not batch-tracked; receive it without a lot code.",
+                details={"sku": sku.code},
+            )
+        return None
+    if not lot_code or expiry_date is None:
+        raise BatchRequired(
+            f"{sku.code} is batch-tracked: a lot code and an expiry date are required.",
+            details={"sku": sku.code},
+        )
+    if production_date is not None and expiry_date < production_date:
+        raise BatchInvalid(
+            "The expiry date is before the production date.",
+            code="expiry_before_production",
+            details={"production_date": production_date, "expiry_date": expiry_date},
+        )
+    batch, created = Batch.objects.get_or_create(
+        sku=sku,
+        lot_code=lot_code,
+        defaults={
+            "expiry_date": expiry_date,
+            "production_date": production_date,
+            "created_at": clock.now(),
+        },
+    )
+    if not created and (
+        batch.expiry_date != expiry_date
+        or (production_date is not None and batch.production_date != production_date)
+    ):
+        raise BatchInvalid(
+            f"Lot {lot_code} of {sku.code} is already recorded with other dates.",
+            code="batch_dates_mismatch",
+            details={"lot_code": lot_code, "expiry_date": batch.expiry_date},
+        )
+    return batch
+
+
+def is_expired(batch: Batch | None, location: Location) -> bool:
+    if batch is None:
+        return False
+    tz = location.store.time_zone if location.store_id else None
+    return batch.expiry_date < clock.today(tz)
+
+
+@transaction.atomic
+def stock_receive(
+    *,
+    actor,
+    location: Location,
+    sku: Sku,
+    quantity: int,
+    unit_cost: Decimal,
+    lot_code: str = "",
+    expiry_date: dt.date | None = None,
+    production_date: dt.date | None = None,
+    reference: Reference = Reference(),
+    note: str = "",
+) -> StockMove:
+    """Goods arrive at a location: the level grows and the moving-average cost is updated."""
+    require_positive(quantity)
+    if unit_cost is None or Decimal(unit_cost) < 0:
+        raise QuantityInvalid("Unit cost must not be negative.", code="cost_invalid")
+    batch = batch_resolve(
+        sku=sku, lot_code=lot_code, expiry_date=expiry_date, production_date=production_date
+    )
+    valuation.cost_receive(sku=sku, quantity=quantity, unit_cost=Decimal(unit_cost))
+    level = level_for(location=location, sku=sku, batch=batch)
+    level_add(level_id=level.pk, quantity=quantity)
+    availability_touch(sku_ids=[sku.pk])
+    return move_record(
+        kind=MoveKind.RECEIVE,
+        location=location,
+        sku=sku,
+        batch=batch,
+        quantity=quantity,
+        unit_cost=Decimal(unit_cost),
+        reference=reference,
+        actor=actor,
+        note=note,
+    )
+
+
+def sellable_levels(*, location: Location, sku: Sku) -> list[StockLevel]:
+    """Levels with free stock in FEFO order: the batch expiring first first; expired excluded."""
+    tz = location.store.time_zone if location.store_id else None
+    return list(
+        StockLevel.objects.filter(location=location, sku=sku, on_hand__gt=F("reserved"))
+        .filter(Q(batch__isnull=True) | Q(batch__expiry_date__gte=clock.today(tz)))
+        .select_related("batch")
+        .order_by(F("batch__expiry_date").asc(nulls_last=True), "batch_id", "pk")
+    )
+
+
+def _free_units(level_id: int) -> int:
+    row = StockLevel.objects.filter(pk=level_id).values_list("on_hand", "reserved").first()
+    return 0 if row is None else row[0] - row[1]
+
+
+@transaction.atomic
+def stock_issue(
+    *,
+    actor,
+    location: Location,
+    sku: Sku,
+    quantity: int,
+    kind: str = MoveKind.SALE,
+    batch: Batch | None = None,
+    reference: Reference = Reference(),
+    note: str = "",
+) -> list[StockMove]:
+    """Take unreserved stock out of a location, FEFO across batches unless `batch` is given.
+
+    All or nothing: when the free stock runs out part-way, InsufficientStock rolls back what
+    was already taken.
+    """
+    require_positive(quantity)
+    if kind not in OUTGOING_KINDS:
+        raise QuantityInvalid(f"{kind} is not an outgoing move.", code="move_kind_invalid")
+    if batch is not None:
+        if batch.sku_id != sku.pk:
+            raise BatchInvalid("That batch belongs to another SKU.", details={"sku": sku.code})
+        if is_expired(batch, location) and kind != MoveKind.SCRAP:
+            raise BatchExpired(
+                f"Lot {batch.lot_code} expired on {batch.expiry_date} and cannot be sold.",
+                details={"lot_code": batch.lot_code, "expiry_date": batch.expiry_date},
+            )
+        candidates = [level_for(location=location, sku=sku, batch=batch)]
+    else:
+        candidates = sellable_levels(location=location, sku=sku)
+
+    unit_cost = valuation.cost_current(sku=sku)
+    moves: list[StockMove] = []
+    remaining = quantity
+    for level in candidates:
+        take = min(remaining, level.on_hand - level.reserved)
+        # Another till may have taken some since we read the level: retry with what is left.
+        while take > 0 and not level_take(level_id=level.pk, quantity=take):
+            take = min(remaining, _free_units(level.pk))
+        if take <= 0:
+            continue
+        moves.append(
+            move_record(
+                kind=kind,
+                location=location,
+                sku=sku,
+                batch=level.batch,
+                quantity=-take,
+                unit_cost=unit_cost,
+                reference=reference,
+                actor=actor,
+                note=note,
+            )
+        )
+        remaining -= take
+        if remaining == 0:
+            break
+    if remaining:
+        raise InsufficientStock(
+            f"Only {quantity - remaining} of {quantity} × {sku.code} available at {location.code}.",
+            details={
+                "sku": sku.code,
+                "location": location.code,
+                "requested": quantity,
+                "available": quantity - remaining,
+            },
+        )
+    availability_touch(sku_ids=[sku.pk])
+    return moves
+
+
+@transaction.atomic
+def stock_return(
+    *,
+    actor,
+    location: Location,
+    sku: Sku,
+    quantity: int,
+    unit_cost: Decimal,
+    batch: Batch | None = None,
+    reference: Reference = Reference(),
+    note: str = "",
+) -> StockMove:
+    """Sold goods come back to a sellable location at the cost they left with."""
+    require_positive(quantity)
+    level = level_for(location=location, sku=sku, batch=batch)
+    level_add(level_id=level.pk, quantity=quantity)
+    availability_touch(sku_ids=[sku.pk])
+    return move_record(
+        kind=MoveKind.RETURN,
+        location=location,
+        sku=sku,
+        batch=batch,
+        quantity=quantity,
+        unit_cost=unit_cost,
+        reference=reference,
+        actor=actor,
+        note=note,
+    )
+
+
+@transaction.atomic
+def stock_adjust(
+    *,
+    actor,
+    location: Location,
+    sku: Sku,
+    delta: int,
+    batch: Batch | None = None,
+    kind: str = MoveKind.ADJUST,
+    reference: Reference = Reference(),
+    note: str = "",
+) -> StockMove:
+    """Correct on-hand stock by `delta` (a count variance, a found or lost unit).
+
+    A negative delta may not dig into reserved stock: those units are promised to an order.
+    """
+    if not isinstance(delta, int) or isinstance(delta, bool) or delta == 0:
+        raise QuantityInvalid("An adjustment must change the quantity.", details={"delta": delta})
+    level = level_for(location=location, sku=sku, batch=batch)
+    if delta > 0:
+        level_add(level_id=level.pk, quantity=delta)
+    elif not level_take(level_id=level.pk, quantity=-delta):
+        raise InsufficientStock(
+            f"Cannot remove {-delta} × {sku.code}: only {_free_units(level.pk)} unreserved.",
+            details={"sku": sku.code, "location": location.code, "requested": -delta},
+        )
+    availability_touch(sku_ids=[sku.pk])
+    return move_record(
+        kind=kind,
+        location=location,
+        sku=sku,
+        batch=batch,
+        quantity=delta,
+        unit_cost=valuation.cost_current(sku=sku),
+        reference=reference,
+        actor=actor,
+        note=note,
+    )
