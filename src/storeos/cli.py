@@ -78,13 +78,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if reason := _port_free(args.host, args.port):
         return _fail(reason)
     _django_setup()
+    from storeos.core.errors import DomainError
     from storeos.demo.seed import demo_accounts, seed_demo, seeded_scenario
 
     started = time.monotonic()
     _migrate()
     if seeded_scenario() is None:
-        summary = seed_demo(scenario=args.scenario, seed=args.seed, console=console)
-        console.print(summary)
+        try:
+            console.print(seed_demo(scenario=args.scenario, seed=args.seed, console=console))
+        except DomainError as refused:
+            return _fail(refused.message)
     else:
         console.print(f"Database already holds the [bold]{seeded_scenario()}[/] demo; not seeding.")
     _print_accounts(demo_accounts(), args.host, args.port)
@@ -131,12 +134,16 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 def cmd_seed(args: argparse.Namespace) -> int:
     _django_setup()
+    from storeos.core.errors import DomainError
     from storeos.demo.seed import seed_demo, seeded_scenario
 
     _migrate()
     if (existing := seeded_scenario()) is not None:
         return _fail(f"the database already holds the {existing} demo; seed an empty database")
-    console.print(seed_demo(scenario=args.scenario, seed=args.seed, console=console))
+    try:
+        console.print(seed_demo(scenario=args.scenario, seed=args.seed, console=console))
+    except DomainError as refused:
+        return _fail(refused.message)
     return 0
 
 

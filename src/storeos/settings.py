@@ -167,6 +167,7 @@ STOREOS_CURRENCY = os.environ.get("STOREOS_CURRENCY", "CNY")
 # --- Static files -------------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -184,4 +185,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("STOREOS_LOG_LEVEL", "WARNING")},
+    # Huey logs every job at INFO; the worker's own start-up lines are enough.
+    "loggers": {"huey": {"level": os.environ.get("STOREOS_JOB_LOG_LEVEL", "WARNING")}},
 }

@@ -7,5 +7,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("catalog/", include("storeos.catalog.urls")),
     path("", include("storeos.web.urls")),
 ]

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from storeos.core.pii import EncryptedTextField
 from storeos.stores.models import Store
 
 
@@ -21,6 +22,9 @@ class User(AbstractUser):
     """A staff member. What they may do comes from their role grants, not Django's is_staff."""
 
     preferred_language = models.CharField(_("language"), max_length=10, blank=True)
+    # A contact number for shift changes; personal data, so encrypted and found by blind index.
+    phone = EncryptedTextField(_("phone"), blank=True)
+    phone_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
 
     class Meta:
         verbose_name = _("user")

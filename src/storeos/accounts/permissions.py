@@ -28,6 +28,8 @@ class Perm(StrEnum):
     # Post a count's variance, approve or reject scrap, adjust stock by hand.
     INVENTORY_APPROVE = "inventory.approve"
     INVENTORY_POLICY = "inventory.policy"
+    # Hold stock for an order (phone or online orders taken in a store, the online shop's token).
+    INVENTORY_RESERVE = "inventory.reserve"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -55,9 +57,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.INVENTORY_MOVE,
             Perm.INVENTORY_APPROVE,
             Perm.INVENTORY_POLICY,
+            Perm.INVENTORY_RESERVE,
         }
     ),
-    Role.CASHIER: frozenset({Perm.CATALOG_VIEW, Perm.STORES_VIEW, Perm.INVENTORY_VIEW}),
+    Role.CASHIER: frozenset(
+        {Perm.CATALOG_VIEW, Perm.STORES_VIEW, Perm.INVENTORY_VIEW, Perm.INVENTORY_RESERVE}
+    ),
     Role.WAREHOUSE: frozenset(
         {Perm.CATALOG_VIEW, Perm.STORES_VIEW, Perm.INVENTORY_VIEW, Perm.INVENTORY_MOVE}
     ),
@@ -106,6 +111,12 @@ def require(user, perm: Perm, store=None) -> None:
             "You do not have permission to do this here.",
             details={"permission": str(perm), "store": getattr(store, "pk", store)},
         )
+
+
+def require_unless_system(actor, perm: Perm, store=None) -> None:
+    """`require`, except that actor None is the system itself (the seed, an import, a job)."""
+    if actor is not None:
+        require(actor, perm, store)
 
 
 def store_ids_with(user, perm: Perm) -> set[int] | None:

@@ -50,11 +50,13 @@ def on_http_error(request, exc: HttpError):
 def _register_routers() -> None:
     from storeos.accounts.api import router as accounts_router
     from storeos.catalog.api import router as catalog_router
+    from storeos.inventory.api import router as inventory_router
     from storeos.stores.api import router as stores_router
 
     api.add_router("/v1/auth/", accounts_router)
     api.add_router("/v1/", stores_router)
     api.add_router("/v1/catalog/", catalog_router)
+    api.add_router("/v1/inventory/", inventory_router)
 
 
 _register_routers()

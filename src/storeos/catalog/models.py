@@ -150,8 +150,15 @@ class PriceList(models.Model):
     (store + channel, then store, then channel, then all), ties broken by the latest start.
     """
 
+    class Kind(models.TextChoices):
+        # The one open-ended list per store/channel that store price changes write to.
+        STANDING = "standing", _("Standing store/channel prices")
+        # A list made by hand, usually with a validity window (a promotion, a season).
+        SCHEDULED = "scheduled", _("Scheduled price list")
+
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.SCHEDULED)
     store = models.ForeignKey(
         Store,
         on_delete=models.CASCADE,
@@ -177,8 +184,20 @@ class PriceList(models.Model):
                 | Q(valid_to__isnull=True)
                 | Q(valid_to__gt=models.F("valid_from")),
                 name="price_list_validity_ordered",
-            )
+            ),
+            # One standing list per store and channel, and one per channel chain-wide.
+            models.UniqueConstraint(
+                fields=["store", "channel"],
+                condition=Q(kind="standing", store__isnull=False),
+                name="price_list_standing_store_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["channel"],
+                condition=Q(kind="standing", store__isnull=True),
+                name="price_list_standing_chain_unique",
+            ),
         ]
+        indexes = [models.Index(fields=["is_active", "store", "channel"])]
 
     def __str__(self) -> str:
         return self.name

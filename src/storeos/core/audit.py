@@ -1,7 +1,9 @@
 """Writing audit entries. Callers run inside the transaction of the change they record."""
 
+import json
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 from storeos.core import clock
@@ -20,6 +22,8 @@ def audit_record(
     after: dict[str, Any] | None = None,
     reason: str = "",
 ) -> AuditEntry:
+    # Callers pass what they hold (Decimal prices, datetimes); store them as JSON text.
+    before, after = (_as_json(before), _as_json(after))
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
@@ -34,3 +38,9 @@ def audit_record(
         after=after,
         reason=reason,
     )
+
+
+def _as_json(state: dict[str, Any] | None) -> dict[str, Any] | None:
+    if state is None:
+        return None
+    return json.loads(json.dumps(state, cls=DjangoJSONEncoder))

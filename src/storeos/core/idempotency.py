@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from storeos.core import clock
 from storeos.core.errors import IdempotencyConflict
@@ -33,15 +33,32 @@ def _replay(record: IdempotencyRecord, request_hash: str) -> Response:
     return record.response_status, record.response_body
 
 
+def _serialise_key(scope: str, key: str) -> None:
+    """On PostgreSQL, make callers of the same key queue until the first one's transaction ends.
+
+    Without it two concurrent twins would both run the action and one would be rolled back on
+    the unique constraint; with it the second waits, then finds the record and replays it. SQLite
+    needs nothing: IMMEDIATE transactions already take the database's single write lock.
+    """
+    if connection.vendor != "postgresql":
+        return
+    digest = hashlib.sha256(f"{scope}\x00{key}".encode()).digest()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest[:8], "big", signed=True)]
+        )
+
+
 def idempotent_call(
     *, scope: str, key: str, payload: Any, action: Callable[[], Response]
 ) -> Response:
     """Run `action` once per (scope, key); its (status, JSON body) is stored with the change.
 
     The record is written in the same transaction as the action's own writes, so either both
-    exist or neither. A concurrent twin with the same key loses on the unique constraint, rolls
-    back everything it did and replays the winner's response. Domain errors are not stored: a
-    refused request may be retried with the same key once the cause is fixed.
+    exist or neither. A concurrent twin with the same key waits for the first (see
+    `_serialise_key`) and replays its response; should one still slip through, it loses on the
+    unique constraint and rolls back everything it did. Domain errors are not stored: a refused
+    request may be retried with the same key once the cause is fixed.
     """
     request_hash = payload_hash(payload)
     existing = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
@@ -49,6 +66,10 @@ def idempotent_call(
         return _replay(existing, request_hash)
     try:
         with transaction.atomic():
+            _serialise_key(scope, key)
+            existing = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
+            if existing is not None:
+                return _replay(existing, request_hash)
             status, body = action()
             body = json.loads(json.dumps(body, cls=DjangoJSONEncoder))
             IdempotencyRecord.objects.create(

@@ -5,6 +5,7 @@ commit) hands each pending event to its handlers and marks it dispatched. A hand
 leaves the event pending for the next run, so delivery is at least once: handlers are idempotent.
 """
 
+import contextlib
 import json
 import logging
 from collections import defaultdict
@@ -13,7 +14,8 @@ from functools import partial
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F
 
 from storeos.core import clock
 from storeos.core.models import OutboxEvent
@@ -54,23 +56,42 @@ def _schedule_dispatch() -> None:
 
 def outbox_dispatch(*, batch_size: int = 200) -> int:
     """Deliver pending events in id order; returns how many were delivered."""
-    delivered = 0
-    pending = list(
-        OutboxEvent.objects.filter(dispatched_at__isnull=True).order_by("id")[:batch_size]
+    pending_ids = list(
+        OutboxEvent.objects.filter(dispatched_at__isnull=True)
+        .order_by("id")
+        .values_list("id", flat=True)[:batch_size]
     )
-    for event in pending:
+    return sum(1 for event_id in pending_ids if _deliver(event_id))
+
+
+def _deliver(event_id: int) -> bool:
+    """Hand one event to its handlers; True when all of them accepted it.
+
+    Where the database can skip locked rows (PostgreSQL), the event row stays locked while its
+    handlers run, so two workers never deliver the same event at once, and a failing handler's
+    writes roll back to a savepoint. On SQLite no transaction is held around the handlers: it
+    would keep the single write lock (and every till) waiting while a handler calls out.
+    """
+    locking = connection.features.has_select_for_update_skip_locked
+    with transaction.atomic() if locking else contextlib.nullcontext():
+        pending = OutboxEvent.objects.filter(pk=event_id, dispatched_at__isnull=True)
+        if locking:
+            pending = pending.select_for_update(skip_locked=True)
+        event = pending.first()
+        if event is None:  # delivered meanwhile, or another worker holds it
+            return False
         handlers = _handlers.get(event.topic, []) + _handlers.get("*", [])
         try:
-            for handler in handlers:
-                handler(event)
+            with transaction.atomic() if locking else contextlib.nullcontext():
+                for handler in handlers:
+                    handler(event)
         except Exception as exc:
             logger.exception("outbox handler failed for %s", event)
             OutboxEvent.objects.filter(pk=event.pk).update(
-                attempts=event.attempts + 1, last_error=repr(exc)[:2000]
+                attempts=F("attempts") + 1, last_error=repr(exc)[:2000]
             )
-            continue
-        OutboxEvent.objects.filter(pk=event.pk, dispatched_at__isnull=True).update(
-            dispatched_at=clock.now(), attempts=event.attempts + 1, last_error=""
+            return False
+        OutboxEvent.objects.filter(pk=event.pk).update(
+            dispatched_at=clock.now(), attempts=F("attempts") + 1, last_error=""
         )
-        delivered += 1
-    return delivered
+        return True

@@ -1,6 +1,12 @@
 """Why the stock room refuses an operation (each with a stable code)."""
 
-from storeos.core.errors import Conflict, DomainError, NotFound, ValidationFailed
+from storeos.core.errors import (
+    Conflict,
+    DomainError,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 
 
 class InsufficientStock(Conflict):
@@ -30,3 +36,25 @@ class ReservationNotFound(NotFound):
 
 class ReservationClosed(Conflict):
     code = "reservation_closed"
+
+
+class DocumentStatusConflict(Conflict):
+    """A transfer, count or scrap request is not in the status the operation needs."""
+
+    code = "document_status_invalid"
+
+
+class DiscrepancyReasonRequired(ValidationFailed):
+    code = "discrepancy_reason_required"
+
+
+class ScanLineInvalid(ValidationFailed):
+    code = "scan_line_invalid"
+
+
+class PolicyInvalid(ValidationFailed):
+    code = "policy_invalid"
+
+
+class OwnRequest(PermissionDenied):
+    code = "own_request"

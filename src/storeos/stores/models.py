@@ -67,7 +67,8 @@ class Location(models.Model):
         REGIONAL_WAREHOUSE = "regional_warehouse", _("Regional warehouse")
         CENTRAL_WAREHOUSE = "central_warehouse", _("Central warehouse")
 
-    code = models.CharField(_("code"), max_length=32, unique=True)
+    # Room for a store code plus a "-SHELF" / "-BACK" suffix (see store_create).
+    code = models.CharField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     store = models.ForeignKey(

@@ -1,5 +1,15 @@
 """Inventory data: stock levels and moves, batches, costs, reservations and stock documents."""
 
+from storeos.inventory.models.documents import (
+    ScrapLine,
+    ScrapRequest,
+    StockCount,
+    StockCountLine,
+    StockCountUnknownCode,
+    Transfer,
+    TransferLine,
+)
+from storeos.inventory.models.policies import StockPolicy
 from storeos.inventory.models.stock import (
     AvailabilityState,
     Batch,
@@ -23,7 +33,15 @@ __all__ = [
     "MoveKind",
     "Reservation",
     "ReservationLine",
+    "ScrapLine",
+    "ScrapRequest",
     "SkuCost",
+    "StockCount",
+    "StockCountLine",
+    "StockCountUnknownCode",
     "StockLevel",
     "StockMove",
+    "StockPolicy",
+    "Transfer",
+    "TransferLine",
 ]
