@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS ?= redis://127.0.0.1:6379/0
 
-.PHONY: demo test test-postgres lint install install-test browser bench
+.PHONY: demo test test-postgres lint install install-test system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,11 +17,17 @@ install: $(BIN)/python
 install-test: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 
-# Debian's Chromium drives the browser tests (Playwright's own browser download cannot work offline).
-browser:
-	@test -x /usr/bin/chromium || { \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null \
-	  || { echo "Could not install Debian's chromium: browser tests need /usr/bin/chromium"; exit 1; }; }
+# Debian packages the tests need: Chromium for browser tests (Playwright's own browser download
+# cannot work offline), a CJK font and Pango for PDF receipts, pdftotext to read them back.
+SYSTEM_PACKAGES := chromium fonts-wqy-microhei libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
+
+system-deps:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages: $$missing"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) >/dev/null \
+	  || { echo "Could not install: $$missing (browser and PDF tests need them)"; exit 1; }; \
+	fi
 
 demo: install
 	$(BIN)/storeos demo
@@ -30,8 +36,8 @@ lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: install-test browser lint
+test: install-test system-deps lint
 	$(BIN)/pytest
 
-test-postgres: install-test browser
+test-postgres: install-test system-deps
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS) $(BIN)/pytest

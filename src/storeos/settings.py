@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "storeos.stores",
     "storeos.catalog",
     "storeos.inventory",
+    "storeos.sales",
     "storeos.api",
     "storeos.web",
 ]

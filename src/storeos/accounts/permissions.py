@@ -30,6 +30,15 @@ class Perm(StrEnum):
     INVENTORY_POLICY = "inventory.policy"
     # Hold stock for an order (phone or online orders taken in a store, the online shop's token).
     INVENTORY_RESERVE = "inventory.reserve"
+    SALES_CHECKOUT = "sales.checkout"
+    SALES_VIEW = "sales.view"
+    # Take back goods and refund within the return policy.
+    SALES_RETURN = "sales.return"
+    # Override the return window, void or refund beyond the till's limits.
+    SALES_OVERRIDE = "sales.override"
+    SALES_REPORTS = "sales.reports"
+    # Online orders: mark ready for pick-up, hand over, ship, cancel.
+    SALES_FULFIL = "sales.fulfil"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -42,6 +51,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.TOKENS_MANAGE,
             Perm.INVENTORY_VIEW,
             Perm.INVENTORY_POLICY,
+            Perm.SALES_VIEW,
+            Perm.SALES_REPORTS,
         }
     ),
     Role.MARKETING: frozenset(
@@ -58,10 +69,25 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.INVENTORY_APPROVE,
             Perm.INVENTORY_POLICY,
             Perm.INVENTORY_RESERVE,
+            Perm.SALES_CHECKOUT,
+            Perm.SALES_VIEW,
+            Perm.SALES_RETURN,
+            Perm.SALES_OVERRIDE,
+            Perm.SALES_REPORTS,
+            Perm.SALES_FULFIL,
         }
     ),
     Role.CASHIER: frozenset(
-        {Perm.CATALOG_VIEW, Perm.STORES_VIEW, Perm.INVENTORY_VIEW, Perm.INVENTORY_RESERVE}
+        {
+            Perm.CATALOG_VIEW,
+            Perm.STORES_VIEW,
+            Perm.INVENTORY_VIEW,
+            Perm.INVENTORY_RESERVE,
+            Perm.SALES_CHECKOUT,
+            Perm.SALES_VIEW,
+            Perm.SALES_RETURN,
+            Perm.SALES_FULFIL,
+        }
     ),
     Role.WAREHOUSE: frozenset(
         {Perm.CATALOG_VIEW, Perm.STORES_VIEW, Perm.INVENTORY_VIEW, Perm.INVENTORY_MOVE}

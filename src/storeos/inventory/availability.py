@@ -2,7 +2,8 @@
 may sell, and an event when a SKU's availability on a channel crosses zero either way.
 
 ATP(channel, SKU) = free stock (on hand − reserved, unexpired batches) at the sellable locations
-that serve the channel − the channel's safety buffer for the SKU, never below zero.
+that serve the channel − the channel's safety buffer for the SKU, never below zero; and zero on a
+channel the SKU may not be sold on (tobacco online).
 """
 
 from functools import partial
@@ -10,6 +11,7 @@ from functools import partial
 from django.db import transaction
 from django.db.models import F, Q, Sum
 
+from storeos.catalog.models import Sku
 from storeos.core import clock
 from storeos.core.channels import ONLINE_CHANNELS, Channel
 from storeos.core.errors import ValidationFailed
@@ -54,7 +56,15 @@ def availability_for(*, channel: str, sku_ids: list[int]) -> dict[int, int]:
             "sku_id", "quantity"
         )
     )
-    return {sid: max(free.get(sid, 0) - buffers.get(sid, 0), 0) for sid in sku_ids}
+    blocked = {
+        pk
+        for pk, channels in Sku.objects.filter(pk__in=sku_ids).values_list("pk", "blocked_channels")
+        if channel in (channels or [])
+    }
+    return {
+        sid: 0 if sid in blocked else max(free.get(sid, 0) - buffers.get(sid, 0), 0)
+        for sid in sku_ids
+    }
 
 
 def availability_touch(*, sku_ids: list[int]) -> None:

@@ -61,3 +61,12 @@ def test_an_event_is_emitted_when_a_sku_sells_out_and_when_it_returns(
     assert flips() == [("online_mall", True), ("online_mall", False)]
 
     assert availability_refresh(sku_ids=[sku.pk]) == 0  # nothing new crossed zero
+
+
+def test_a_sku_blocked_on_a_channel_is_never_promised_there(shelf, sku):
+    sku.blocked_channels = ["online_mall"]
+    sku.save(update_fields=["blocked_channels"])
+    stock_receive(actor=None, location=shelf, sku=sku, quantity=5, unit_cost=Decimal("50"))
+
+    assert availability_for(channel="online_mall", sku_ids=[sku.pk]) == {sku.pk: 0}
+    assert availability_for(channel="delivery", sku_ids=[sku.pk]) == {sku.pk: 5}
