@@ -46,14 +46,27 @@ def _migrate() -> None:
         call_command("migrate", interactive=False, verbosity=0)
 
 
-def _serve(host: str, port: int, threads: int) -> int:
-    """Serve the WSGI app with waitress until interrupted."""
-    from waitress import serve
+def _serve(host: str, port: int, workers: int, threads: int) -> int:
+    """Serve the WSGI app with gunicorn (pre-forked workers, each with request threads)."""
+    from gunicorn.app.base import BaseApplication
 
-    from storeos.wsgi import application
+    class StoreOSServer(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("threads", threads)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("accesslog", None)
+            self.cfg.set("loglevel", "warning")
+            self.cfg.set("graceful_timeout", 5)
+
+        def load(self):
+            from storeos.wsgi import application
+
+            return application
 
     console.print(f"[green]Serving StoreOS on http://{host}:{port}/[/]  (Ctrl+C to stop)")
-    serve(application, host=host, port=port, threads=threads, ident="StoreOS", _quiet=True)
+    StoreOSServer().run()
     return 0
 
 
@@ -94,7 +107,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     worker = _start_worker()
     console.print(f"Ready in {time.monotonic() - started:.1f} s.")
     try:
-        return _serve(args.host, args.port, args.threads)
+        return _serve(args.host, args.port, args.workers, args.threads)
     except KeyboardInterrupt:
         return 0
     finally:
@@ -118,7 +131,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return _fail(reason)
     _django_setup()
     try:
-        return _serve(args.host, args.port, args.threads)
+        return _serve(args.host, args.port, args.workers, args.threads)
     except KeyboardInterrupt:
         return 0
 
@@ -178,7 +191,8 @@ def build_parser() -> argparse.ArgumentParser:
     def add_server_args(p: argparse.ArgumentParser) -> None:
         p.add_argument("--host", default="127.0.0.1")
         p.add_argument("--port", type=int, default=8000)
-        p.add_argument("--threads", type=int, default=8, help="request threads (default 8)")
+        p.add_argument("--workers", type=int, default=2, help="server processes (default 2)")
+        p.add_argument("--threads", type=int, default=4, help="threads per process (default 4)")
 
     def add_seed_args(p: argparse.ArgumentParser) -> None:
         p.add_argument("--scenario", choices=["lego", "liquor"], default="lego")

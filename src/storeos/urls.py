@@ -8,5 +8,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("catalog/", include("storeos.catalog.urls")),
+    path("inventory/", include("storeos.inventory.urls")),
+    path("pos/", include("storeos.sales.urls_pos")),
+    path("", include("storeos.sales.urls_receipts")),
     path("", include("storeos.web.urls")),
 ]

@@ -51,12 +51,18 @@ def _register_routers() -> None:
     from storeos.accounts.api import router as accounts_router
     from storeos.catalog.api import router as catalog_router
     from storeos.inventory.api import router as inventory_router
+    from storeos.sales.api import router as sales_router
+    from storeos.sales.api_payments import router as payments_router
+    from storeos.sales.api_returns import router as returns_router
     from storeos.stores.api import router as stores_router
 
     api.add_router("/v1/auth/", accounts_router)
     api.add_router("/v1/", stores_router)
     api.add_router("/v1/catalog/", catalog_router)
     api.add_router("/v1/inventory/", inventory_router)
+    sales_router.add_router("", payments_router)
+    sales_router.add_router("", returns_router)
+    api.add_router("/v1/sales/", sales_router)
 
 
 _register_routers()

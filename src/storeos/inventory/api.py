@@ -7,7 +7,8 @@ from ninja import Query, Router, Status
 from storeos.api.idempotency import run_idempotent
 from storeos.api.schemas import ErrorOut
 from storeos.catalog.selectors import sku_get
-from storeos.inventory import reservations, selectors, services
+from storeos.inventory import policies, reservations, selectors, services
+from storeos.inventory.api_documents import router as documents_router
 from storeos.inventory.availability import availability_for
 from storeos.inventory.models import Reservation
 from storeos.inventory.schemas import (
@@ -17,15 +18,25 @@ from storeos.inventory.schemas import (
     AvailabilityOut,
     BufferIn,
     CardRowOut,
+    IdempotencyKey,
     LevelFilter,
     LevelPage,
+    LowStockOut,
     MoveOut,
+    PolicyFilter,
+    PolicyIn,
+    PolicyOut,
+    PolicyPage,
     ReceiptIn,
     ReservationIn,
     ReservationOut,
+    SlowMovingOut,
+    SlowMovingQuery,
 )
 
 router = Router(tags=["inventory"])
+# Transfers, counts and scrap live in their own module; they share this router's prefix.
+router.add_router("", documents_router)
 
 
 def _errors(*statuses: int) -> dict[int, type[ErrorOut]]:
@@ -65,7 +76,7 @@ def stock_card(request, location_id: int, sku_id: int):
     response={201: MoveOut, **_errors(404, 409)},
     summary="Receive goods at a location (needs an Idempotency-Key header)",
 )
-def receipt_post(request, payload: ReceiptIn):
+def receipt_post(request, payload: ReceiptIn, idempotency_key: IdempotencyKey = None):
     def action():
         move = services.receipt_post(
             actor=request.auth,
@@ -93,7 +104,7 @@ def receipt_post(request, payload: ReceiptIn):
     response={201: MoveOut, **_errors(404, 409)},
     summary="Correct on-hand stock with a reason (needs an Idempotency-Key header)",
 )
-def adjustment_post(request, payload: AdjustmentIn):
+def adjustment_post(request, payload: AdjustmentIn, idempotency_key: IdempotencyKey = None):
     def action():
         sku = sku_get(sku_id=payload.sku_id)
         batch = selectors.batch_get(sku=sku, batch_id=payload.batch_id)
@@ -205,3 +216,67 @@ def reservation_release(request, reference: str):
 @router.get("/alerts", response={200: list[AlertOut], **_errors()}, summary="Near-expiry alerts")
 def alert_list(request):
     return selectors.alert_list(user=request.auth)
+
+
+@router.post(
+    "/alerts/{alert_id}/acknowledge",
+    response={200: AlertOut, **_errors(404)},
+    summary="Mark a near-expiry alert as seen",
+)
+def alert_acknowledge(request, alert_id: int):
+    alert = selectors.alert_get(user=request.auth, alert_id=alert_id)
+    return services.alert_acknowledge(actor=request.auth, alert=alert)
+
+
+# --- Stock policies and the lists they drive -----------------------------------------------------
+@router.put(
+    "/policies",
+    response={200: PolicyOut, **_errors(404)},
+    summary="Set the min / max / safety stock of a SKU at a location",
+)
+def policy_set(request, payload: PolicyIn):
+    return policies.policy_set(
+        actor=request.auth,
+        location=selectors.location_for_stock(user=request.auth, location_id=payload.location_id),
+        sku=sku_get(sku_id=payload.sku_id),
+        min_qty=payload.min_qty,
+        max_qty=payload.max_qty,
+        safety_stock=payload.safety_stock,
+    )
+
+
+@router.get(
+    "/policies",
+    response={200: PolicyPage, **_errors(404)},
+    summary="The stock policies of a location",
+)
+def policy_list(request, filters: Query[PolicyFilter]):
+    items, total = selectors.policy_list(
+        user=request.auth,
+        location_id=filters.location_id,
+        offset=filters.offset,
+        limit=filters.limit,
+    )
+    return {"items": items, "total": total, "offset": filters.offset, "limit": filters.limit}
+
+
+@router.get(
+    "/reports/low-stock",
+    response={200: list[LowStockOut], **_errors(404)},
+    summary="SKUs at or below their minimum, with what to bring in to reach the maximum",
+)
+def low_stock(request, location_id: int):
+    location = selectors.location_for_stock(user=request.auth, location_id=location_id)
+    return policies.low_stock(location=location, user=request.auth)
+
+
+@router.get(
+    "/reports/slow-moving",
+    response={200: list[SlowMovingOut], **_errors(404)},
+    summary="Stock that sold at most `max_units` in the last `days` days, by value tied up",
+)
+def slow_moving(request, query: Query[SlowMovingQuery]):
+    location = selectors.location_for_stock(user=request.auth, location_id=query.location_id)
+    return policies.slow_moving(
+        location=location, days=query.days, max_units=query.max_units, user=request.auth
+    )

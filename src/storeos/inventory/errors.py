@@ -58,3 +58,9 @@ class PolicyInvalid(ValidationFailed):
 
 class OwnRequest(PermissionDenied):
     code = "own_request"
+
+
+class ScanFileInvalid(ValidationFailed):
+    """The uploaded scan file is too large or not text."""
+
+    code = "scan_file_invalid"

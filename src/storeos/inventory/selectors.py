@@ -7,7 +7,17 @@ from django.db.models import Q, QuerySet, Sum
 from storeos.accounts.permissions import Perm, require, store_ids_with
 from storeos.catalog.models import Sku
 from storeos.core.errors import NotFound
-from storeos.inventory.models import Batch, ExpiryAlert, StockLevel, StockMove
+from storeos.inventory.models import (
+    Batch,
+    ExpiryAlert,
+    ScrapRequest,
+    StockCount,
+    StockLevel,
+    StockMove,
+    StockPolicy,
+    Transfer,
+)
+from storeos.inventory.transfers import InTransitRow, in_transit
 from storeos.stores.models import Location
 
 
@@ -120,3 +130,164 @@ def batch_get(*, sku: Sku, batch_id: int | None) -> Batch | None:
     if batch is None:
         raise NotFound("No such batch of this SKU.", code="batch_not_found")
     return batch
+
+
+# --- Stock documents: a user sees the transfers, counts and scrap requests of their locations ----
+def _not_found(what: str, pk: int, code: str) -> NotFound:
+    # The same answer for "no such document" and "another store's": ids cannot be probed.
+    return NotFound(f"{what} {pk} was not found.", code=code, details={"id": pk})
+
+
+def _page(queryset: QuerySet, offset: int, limit: int) -> tuple[list, int]:
+    return list(queryset[offset : offset + limit]), queryset.count()
+
+
+def location_lookup(*, location_id: int) -> Location:
+    """Any location by id, whoever asks: a transfer's destination may be another store's."""
+    location = Location.objects.select_related("store").filter(pk=location_id).first()
+    if location is None:
+        raise NotFound("No such location.", code="location_not_found")
+    return location
+
+
+def _transfers_visible(user) -> QuerySet[Transfer]:
+    visible = _visible_locations(user)
+    return Transfer.objects.filter(Q(from_location__in=visible) | Q(to_location__in=visible))
+
+
+def transfer_list(
+    *,
+    user,
+    status: str | None = None,
+    location_id: int | None = None,
+    store_id: int | None = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[list[Transfer], int]:
+    """Transfers leaving or reaching a location the user sees, newest first."""
+    transfers = _transfers_visible(user)
+    if status:
+        transfers = transfers.filter(status=status)
+    if location_id is not None:
+        transfers = transfers.filter(
+            Q(from_location_id=location_id) | Q(to_location_id=location_id)
+        )
+    if store_id is not None:
+        transfers = transfers.filter(
+            Q(from_location__store_id=store_id) | Q(to_location__store_id=store_id)
+        )
+    transfers = transfers.select_related("from_location", "to_location").order_by(
+        "-created_at", "-pk"
+    )
+    return _page(transfers, offset, limit)
+
+
+def transfer_get(*, user, transfer_id: int) -> Transfer:
+    transfer = (
+        _transfers_visible(user)
+        .select_related("from_location__store", "to_location__store")
+        .filter(pk=transfer_id)
+        .first()
+    )
+    if transfer is None:
+        raise _not_found("Transfer", transfer_id, "transfer_not_found")
+    return transfer
+
+
+def in_transit_for(*, user, location_id: int | None = None) -> list[InTransitRow]:
+    """Units on the road to or from the locations the user sees (or one of them)."""
+    location = None
+    if location_id is not None:
+        location = location_for_stock(user=user, location_id=location_id)
+    rows = in_transit(location=location)
+    if store_ids_with(user, Perm.INVENTORY_VIEW) is None:
+        return rows
+    visible = set(_visible_locations(user).values_list("pk", flat=True))
+    return [r for r in rows if r.from_location_id in visible or r.to_location_id in visible]
+
+
+def count_list(
+    *,
+    user,
+    status: str | None = None,
+    location_id: int | None = None,
+    store_id: int | None = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[list[StockCount], int]:
+    counts = StockCount.objects.filter(location__in=_visible_locations(user))
+    if status:
+        counts = counts.filter(status=status)
+    if location_id is not None:
+        counts = counts.filter(location_id=location_id)
+    if store_id is not None:
+        counts = counts.filter(location__store_id=store_id)
+    counts = counts.select_related("location").order_by("-opened_at", "-pk")
+    return _page(counts, offset, limit)
+
+
+def count_get(*, user, count_id: int) -> StockCount:
+    count = (
+        StockCount.objects.filter(location__in=_visible_locations(user), pk=count_id)
+        .select_related("location__store")
+        .first()
+    )
+    if count is None:
+        raise _not_found("Count", count_id, "count_not_found")
+    return count
+
+
+def scrap_list(
+    *,
+    user,
+    status: str | None = None,
+    location_id: int | None = None,
+    store_id: int | None = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[list[ScrapRequest], int]:
+    requests = ScrapRequest.objects.filter(location__in=_visible_locations(user))
+    if status:
+        requests = requests.filter(status=status)
+    if location_id is not None:
+        requests = requests.filter(location_id=location_id)
+    if store_id is not None:
+        requests = requests.filter(location__store_id=store_id)
+    requests = requests.select_related("location", "requested_by", "decided_by").order_by(
+        "-requested_at", "-pk"
+    )
+    return _page(requests, offset, limit)
+
+
+def scrap_get(*, user, request_id: int) -> ScrapRequest:
+    request = (
+        ScrapRequest.objects.filter(location__in=_visible_locations(user), pk=request_id)
+        .select_related("location__store", "requested_by", "decided_by")
+        .first()
+    )
+    if request is None:
+        raise _not_found("Scrap request", request_id, "scrap_request_not_found")
+    return request
+
+
+def policy_list(
+    *, user, location_id: int, offset: int = 0, limit: int = 50
+) -> tuple[list[StockPolicy], int]:
+    location = location_for_stock(user=user, location_id=location_id)
+    policies = (
+        StockPolicy.objects.filter(location=location)
+        .select_related("location", "sku")
+        .order_by("sku__code", "pk")
+    )
+    return _page(policies, offset, limit)
+
+
+def alert_get(*, user, alert_id: int) -> ExpiryAlert:
+    alert = (
+        ExpiryAlert.objects.filter(location__in=_visible_locations(user), pk=alert_id)
+        .select_related("batch__sku", "location__store")
+        .first()
+    )
+    if alert is None:
+        raise _not_found("Alert", alert_id, "alert_not_found")
+    return alert

@@ -11,11 +11,12 @@ from django.db import transaction
 
 from storeos.accounts.permissions import Perm, require_unless_system
 from storeos.catalog.models import Sku
+from storeos.core import clock
 from storeos.core.audit import audit_record
 from storeos.core.errors import ValidationFailed
 from storeos.inventory import reservations
 from storeos.inventory.errors import ReservationNotFound
-from storeos.inventory.models import Batch, ChannelBuffer, Reservation, StockMove
+from storeos.inventory.models import Batch, ChannelBuffer, ExpiryAlert, Reservation, StockMove
 from storeos.inventory.stock import Reference, stock_adjust, stock_receive
 from storeos.stores.models import Location
 
@@ -126,3 +127,22 @@ def reservation_close(*, actor, reference: str, paid: bool) -> Reservation:
     if paid:
         return reservations.reservation_commit(reference=reference, actor=actor)
     return reservations.reservation_release(reference=reference)
+
+
+@transaction.atomic
+def alert_acknowledge(*, actor, alert: ExpiryAlert) -> ExpiryAlert:
+    """Someone in the store has seen a near-expiry alert. A second acknowledgement keeps the
+    first time: two people tapping the same alert is not an error."""
+    require_unless_system(actor, Perm.INVENTORY_MOVE, alert.location.store_id)
+    if ExpiryAlert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
+        acknowledged_at=clock.now()
+    ):
+        audit_record(
+            actor=actor,
+            action="inventory.alert_acknowledge",
+            obj=alert,
+            store_id=alert.location.store_id,
+            after={"batch": alert.batch_id, "location": alert.location_id},
+        )
+    alert.refresh_from_db(fields=["acknowledged_at"])
+    return alert

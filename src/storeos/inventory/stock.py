@@ -185,11 +185,16 @@ def stock_receive(
 
 
 def sellable_levels(*, location: Location, sku: Sku) -> list[StockLevel]:
-    """Levels with free stock in FEFO order: the batch expiring first first; expired excluded."""
+    """Levels with free stock in FEFO order: the batch expiring first first; expired excluded.
+
+    Each level carries `average_cost`, the SKU's moving-average cost (None before any receipt),
+    read in the same query so a sale costs one SELECT and one UPDATE per line.
+    """
     tz = location.store.time_zone if location.store_id else None
     return list(
         StockLevel.objects.filter(location=location, sku=sku, on_hand__gt=F("reserved"))
         .filter(Q(batch__isnull=True) | Q(batch__expiry_date__gte=clock.today(tz)))
+        .annotate(average_cost=valuation.average_cost_subquery())
         .select_related("batch")
         .order_by(F("batch__expiry_date").asc(nulls_last=True), "batch_id", "pk")
     )
@@ -200,7 +205,103 @@ def _free_units(level_id: int) -> int:
     return 0 if row is None else row[0] - row[1]
 
 
+@dataclass(frozen=True)
+class IssueLine:
+    """One line of an outgoing document: a SKU, how many, and optionally the batch scanned."""
+
+    sku: Sku
+    quantity: int
+    batch: Batch | None = None
+    reference: Reference = Reference()
+
+
+def _candidates(*, location: Location, line: IssueLine, kind: str) -> list[StockLevel]:
+    if line.batch is None:
+        return sellable_levels(location=location, sku=line.sku)
+    if line.batch.sku_id != line.sku.pk:
+        raise BatchInvalid("That batch belongs to another SKU.", details={"sku": line.sku.code})
+    if is_expired(line.batch, location) and kind != MoveKind.SCRAP:
+        raise BatchExpired(
+            f"Lot {line.batch.lot_code} expired on {line.batch.expiry_date} and cannot be sold.",
+            details={"lot_code": line.batch.lot_code, "expiry_date": line.batch.expiry_date},
+        )
+    level = level_for(location=location, sku=line.sku, batch=line.batch)
+    level.average_cost = None
+    return [level]
+
+
+def _take_line(
+    *, location: Location, line: IssueLine, kind: str, actor, note: str
+) -> list[StockMove]:
+    """Take one line's units level by level (FEFO); unsaved moves, or InsufficientStock."""
+    candidates = _candidates(location=location, line=line, kind=kind)
+    cost = next((lv.average_cost for lv in candidates if lv.average_cost is not None), None)
+    unit_cost = cost if cost is not None else valuation.cost_current(sku=line.sku)
+    moves: list[StockMove] = []
+    remaining = line.quantity
+    now = clock.now()
+    for level in candidates:
+        take = min(remaining, level.on_hand - level.reserved)
+        # Another till may have taken some since we read the level: retry with what is left.
+        while take > 0 and not level_take(level_id=level.pk, quantity=take):
+            take = min(remaining, _free_units(level.pk))
+        if take <= 0:
+            continue
+        moves.append(
+            StockMove(
+                at=now,
+                kind=kind,
+                location=location,
+                sku=line.sku,
+                batch=level.batch,
+                quantity=-take,
+                unit_cost=unit_cost,
+                reference_type=line.reference.type,
+                reference_id=str(line.reference.id),
+                actor=actor if getattr(actor, "pk", None) else None,
+                note=note,
+            )
+        )
+        remaining -= take
+        if remaining == 0:
+            return moves
+    raise InsufficientStock(
+        f"Only {line.quantity - remaining} of {line.quantity} × {line.sku.code} available at "
+        f"{location.code}.",
+        details={
+            "sku": line.sku.code,
+            "location": location.code,
+            "requested": line.quantity,
+            "available": line.quantity - remaining,
+        },
+    )
+
+
 @transaction.atomic
+def stock_issue_lines(
+    *,
+    actor,
+    location: Location,
+    lines: list[IssueLine],
+    kind: str = MoveKind.SALE,
+    note: str = "",
+) -> list[list[StockMove]]:
+    """Take unreserved stock for several lines out of one location, FEFO across batches unless a
+    line names its batch. All or nothing: a line short of stock (InsufficientStock) rolls back
+    every line. Returns each line's moves, in line order."""
+    if kind not in OUTGOING_KINDS:
+        raise QuantityInvalid(f"{kind} is not an outgoing move.", code="move_kind_invalid")
+    for line in lines:
+        require_positive(line.quantity)
+    per_line = [
+        _take_line(location=location, line=line, kind=kind, actor=actor, note=note)
+        for line in lines
+    ]
+    StockMove.objects.bulk_create([move for moves in per_line for move in moves])
+    availability_touch(sku_ids=[line.sku.pk for line in lines])
+    return per_line
+
+
 def stock_issue(
     *,
     actor,
@@ -212,63 +313,14 @@ def stock_issue(
     reference: Reference = Reference(),
     note: str = "",
 ) -> list[StockMove]:
-    """Take unreserved stock out of a location, FEFO across batches unless `batch` is given.
-
-    All or nothing: when the free stock runs out part-way, InsufficientStock rolls back what
-    was already taken.
-    """
-    require_positive(quantity)
-    if kind not in OUTGOING_KINDS:
-        raise QuantityInvalid(f"{kind} is not an outgoing move.", code="move_kind_invalid")
-    if batch is not None:
-        if batch.sku_id != sku.pk:
-            raise BatchInvalid("That batch belongs to another SKU.", details={"sku": sku.code})
-        if is_expired(batch, location) and kind != MoveKind.SCRAP:
-            raise BatchExpired(
-                f"Lot {batch.lot_code} expired on {batch.expiry_date} and cannot be sold.",
-                details={"lot_code": batch.lot_code, "expiry_date": batch.expiry_date},
-            )
-        candidates = [level_for(location=location, sku=sku, batch=batch)]
-    else:
-        candidates = sellable_levels(location=location, sku=sku)
-
-    unit_cost = valuation.cost_current(sku=sku)
-    moves: list[StockMove] = []
-    remaining = quantity
-    for level in candidates:
-        take = min(remaining, level.on_hand - level.reserved)
-        # Another till may have taken some since we read the level: retry with what is left.
-        while take > 0 and not level_take(level_id=level.pk, quantity=take):
-            take = min(remaining, _free_units(level.pk))
-        if take <= 0:
-            continue
-        moves.append(
-            move_record(
-                kind=kind,
-                location=location,
-                sku=sku,
-                batch=level.batch,
-                quantity=-take,
-                unit_cost=unit_cost,
-                reference=reference,
-                actor=actor,
-                note=note,
-            )
-        )
-        remaining -= take
-        if remaining == 0:
-            break
-    if remaining:
-        raise InsufficientStock(
-            f"Only {quantity - remaining} of {quantity} × {sku.code} available at {location.code}.",
-            details={
-                "sku": sku.code,
-                "location": location.code,
-                "requested": quantity,
-                "available": quantity - remaining,
-            },
-        )
-    availability_touch(sku_ids=[sku.pk])
+    """Take unreserved stock of one SKU out of a location (see `stock_issue_lines`)."""
+    [moves] = stock_issue_lines(
+        actor=actor,
+        location=location,
+        lines=[IssueLine(sku=sku, quantity=quantity, batch=batch, reference=reference)],
+        kind=kind,
+        note=note,
+    )
     return moves
 
 

@@ -2,7 +2,7 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Sum
+from django.db.models import OuterRef, Subquery, Sum
 
 from storeos.catalog.models import Sku
 from storeos.inventory.models import SkuCost, StockLevel
@@ -14,6 +14,11 @@ def cost_current(*, sku: Sku) -> Decimal:
     """The SKU's moving-average cost, or its catalog cost before anything was received."""
     average = SkuCost.objects.filter(sku=sku).values_list("average_cost", flat=True).first()
     return average if average is not None else Decimal(sku.cost)
+
+
+def average_cost_subquery(sku_field: str = "sku") -> Subquery:
+    """The moving-average cost of the row's SKU, for annotating a level or line query."""
+    return Subquery(SkuCost.objects.filter(sku=OuterRef(sku_field)).values("average_cost")[:1])
 
 
 def cost_receive(*, sku: Sku, quantity: int, unit_cost: Decimal) -> Decimal:

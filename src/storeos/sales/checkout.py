@@ -21,7 +21,7 @@ from storeos.core.idempotency import payload_hash
 from storeos.core.money import ZERO, to_money
 from storeos.core.outbox import event_emit
 from storeos.inventory.models import Batch, MoveKind
-from storeos.inventory.stock import Reference, stock_issue
+from storeos.inventory.stock import IssueLine, Reference, stock_issue_lines
 from storeos.sales.errors import (
     AgeCheckRequired,
     CartInvalid,
@@ -43,6 +43,7 @@ from storeos.sales.pricing import CartItem, PricedCart, price_cart
 from storeos.stores.models import Location, Store
 
 MAX_LINES = 200
+QR_METHODS = (PaymentMethod.WECHAT, PaymentMethod.ALIPAY, PaymentMethod.SANDBOX)
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def _request_payload(**parts) -> dict:
     }
 
 
-def _validate_cart(*, lines: list[CartLine], channel: str, age_confirmed: bool) -> None:
+def cart_validate(*, lines: list[CartLine], channel: str, age_confirmed: bool) -> None:
     if not lines or len(lines) > MAX_LINES:
         raise CartInvalid(f"An order has between 1 and {MAX_LINES} lines.")
     for line in lines:
@@ -118,7 +119,7 @@ def _validate_cart(*, lines: list[CartLine], channel: str, age_confirmed: bool) 
         )
 
 
-def _validate_payments(*, payments: list[Tender], total: Decimal) -> list[Tender]:
+def payments_validate(*, payments: list[Tender], total: Decimal) -> list[Tender]:
     """Payments must add up to the total exactly; only cash may be over-tendered (change)."""
     clean = []
     for tender in payments:
@@ -143,11 +144,11 @@ def _validate_payments(*, payments: list[Tender], total: Decimal) -> list[Tender
     return clean
 
 
-def _order_number(store: Store, business_date: dt.date, order_uuid: uuid_lib.UUID) -> str:
+def order_number(store: Store, business_date: dt.date, order_uuid: uuid_lib.UUID) -> str:
     return f"{store.code}-{business_date:%Y%m%d}-{order_uuid.hex[:8].upper()}"
 
 
-def _replay(order_uuid: uuid_lib.UUID, request_hash: str) -> Order | None:
+def order_replay(order_uuid: uuid_lib.UUID, request_hash: str) -> Order | None:
     existing = Order.objects.filter(uuid=order_uuid).first()
     if existing is not None and existing.request_hash != request_hash:
         raise IdempotencyConflict(
@@ -183,7 +184,7 @@ def checkout(
             associate=associate,
         )
     )
-    if (existing := _replay(order_id, request_hash)) is not None:
+    if (existing := order_replay(order_id, request_hash)) is not None:
         return existing
     try:
         return _checkout_once(
@@ -202,14 +203,18 @@ def checkout(
         )
     except IntegrityError:
         # A concurrent twin inserted the same order id first; ours rolled back entirely.
-        if (existing := _replay(order_id, request_hash)) is not None:
+        if (existing := order_replay(order_id, request_hash)) is not None:
             return existing
         raise
 
 
 @transaction.atomic
 def _checkout_once(*, actor, order_id, store, lines, payments, channel, request_hash, **rest):
-    _validate_cart(lines=lines, channel=channel, age_confirmed=rest["age_confirmed"])
+    cart_validate(lines=lines, channel=channel, age_confirmed=rest["age_confirmed"])
+    if rest["shift"] is not None:
+        from storeos.sales.shifts import shift_require_open
+
+        shift_require_open(shift=rest["shift"], store=store)
     location = selling_location(store=store, channel=channel)
     now = clock.now()
     priced = price_cart(
@@ -219,13 +224,13 @@ def _checkout_once(*, actor, order_id, store, lines, payments, channel, request_
         member_id=rest["member_id"],
         at=now,
     )
-    tenders = _validate_payments(payments=payments, total=priced.total)
+    tenders = payments_validate(payments=payments, total=priced.total)
     business_date = clock.business_date(now, store.time_zone)
     # The order row goes in first: a concurrent twin with the same id waits on it here and then
     # fails on the unique id, before it has taken any stock.
     order = Order.objects.create(
         uuid=order_id,
-        number=_order_number(store, business_date, order_id),
+        number=order_number(store, business_date, order_id),
         store=store,
         location=location,
         channel=channel,
@@ -250,24 +255,31 @@ def _checkout_once(*, actor, order_id, store, lines, payments, channel, request_
     order.cost_total = sum((ln.unit_cost * ln.quantity for ln in order_lines), Decimal(0))
     order.cost_total = to_money(order.cost_total)
     order.save(update_fields=["cost_total"])
-    _record_payments(order=order, tenders=tenders, now=now)
+    payments_record(order=order, tenders=tenders, now=now)
     event_emit(topic="order.paid", payload=order_paid_payload(order, order_lines))
     return order
 
 
 def _take_stock(*, order: Order, lines: list[CartLine], priced: PricedCart, actor) -> list:
-    """Issue each line's stock FEFO (or from the scanned batch) and write the order lines."""
+    """Issue every line's stock FEFO (or from the scanned batch) and write the order lines."""
+    per_line = stock_issue_lines(
+        actor=actor,
+        location=order.location,
+        kind=MoveKind.SALE,
+        lines=[
+            IssueLine(
+                sku=line.sku,
+                quantity=line.quantity,
+                batch=line.batch,
+                reference=Reference("order", f"{order.uuid}/{line_no}"),
+            )
+            for line_no, line in enumerate(lines, 1)
+        ],
+    )
     order_lines = []
-    for line_no, (line, priced_line) in enumerate(zip(lines, priced.lines, strict=True), 1):
-        moves = stock_issue(
-            actor=actor,
-            location=order.location,
-            sku=line.sku,
-            quantity=line.quantity,
-            kind=MoveKind.SALE,
-            batch=line.batch,
-            reference=Reference("order", f"{order.uuid}/{line_no}"),
-        )
+    for line_no, (line, priced_line, moves) in enumerate(
+        zip(lines, priced.lines, per_line, strict=True), 1
+    ):
         cost = sum((m.unit_cost * -m.quantity for m in moves), Decimal(0)) / line.quantity
         order_lines.append(
             OrderLine(
@@ -288,15 +300,22 @@ def _take_stock(*, order: Order, lines: list[CartLine], priced: PricedCart, acto
     return OrderLine.objects.bulk_create(order_lines)
 
 
-def _record_payments(*, order: Order, tenders: list[Tender], now: dt.datetime) -> None:
+def payments_record(*, order: Order, tenders: list[Tender], now: dt.datetime) -> None:
+    """Write the order's payments. Money that did not pass through the till is claimed first:
+    a QR payment must be confirmed by the provider's signed notification and not used yet, and
+    exchange credit must come from the exchange being recorded right now."""
+    from storeos.sales.exchanges import exchange_credit_claim
     from storeos.sales.payments import provider_payment_claim
 
-    for tender in tenders:
-        if tender.method in (PaymentMethod.WECHAT, PaymentMethod.ALIPAY, PaymentMethod.SANDBOX):
-            # A QR payment must already be confirmed by the provider's signed notification.
-            provider_payment_claim(
+    transaction_ids = {}
+    for n, tender in enumerate(tenders):
+        if tender.method in QR_METHODS:
+            intent = provider_payment_claim(
                 method=tender.method, reference=tender.reference, amount=tender.amount, order=order
             )
+            transaction_ids[n] = intent.provider_transaction_id or tender.reference
+        elif tender.method == PaymentMethod.EXCHANGE:
+            exchange_credit_claim(reference=tender.reference, amount=tender.amount, order=order)
     Payment.objects.bulk_create(
         Payment(
             order=order,
@@ -306,13 +325,11 @@ def _record_payments(*, order: Order, tenders: list[Tender], now: dt.datetime) -
             tendered=tender.tendered,
             change=(tender.tendered - tender.amount) if tender.tendered is not None else 0,
             reference=tender.reference,
-            provider_transaction_id=tender.reference
-            if tender.method not in (PaymentMethod.CASH, PaymentMethod.CARD)
-            else "",
+            provider_transaction_id=transaction_ids.get(n, ""),
             created_at=now,
             succeeded_at=now,
         )
-        for tender in tenders
+        for n, tender in enumerate(tenders)
     )
 
 

@@ -18,6 +18,37 @@ MESSAGES = {
     "price_unchanged": _("The new price is the same as the current price."),
     "text_too_long": _("This text is too long."),
     "use_price_change": _("Change a price with a price change, which records who, why and when."),
+    # Inventory
+    "insufficient_stock": _("There is not enough stock for this."),
+    "quantity_invalid": _("The quantity must be a whole number above zero."),
+    "batch_required": _("This SKU is batch-tracked: give the lot code."),
+    "batch_invalid": _("That batch does not belong to this SKU."),
+    "batch_not_found": _("This SKU has no batch with that lot code."),
+    "batch_expired": _("This batch has expired and cannot be sold or reserved."),
+    "expiry_before_production": _("The expiry date is before the production date."),
+    "count_already_posted": _("This count has already been posted."),
+    "count_not_open": _("This count is no longer open."),
+    "count_batch_required": _(
+        "A batch-tracked SKU was counted without a batch and has no batch on record here: "
+        "count it by lot code before posting."
+    ),
+    "count_scope_invalid": _("Choose all SKUs, one category, or a list of SKUs."),
+    "sku_out_of_scope": _("This SKU is not part of this count."),
+    "own_request": _("You cannot approve your own request; another store manager must."),
+    "discrepancy_reason_required": _("Give a reason for every line that arrived short."),
+    "receipt_exceeds_shipped": _("More cannot be received than was shipped."),
+    "scan_line_invalid": _("A line of the scan file is not a code or code,quantity."),
+    "transfer_not_draft": _("This transfer has already been shipped or cancelled."),
+    "transfer_not_shipped": _("This transfer is not in transit."),
+    "transfer_same_location": _("A transfer must go to another location."),
+    "location_inactive": _("That location is not active."),
+    "scrap_already_decided": _("This scrap request has already been decided."),
+    "scrap_reason_invalid": _("Choose a scrap reason from the list."),
+    "note_required": _("Write a note saying why."),
+    "lines_required": _("Add at least one line."),
+    "document_status_invalid": _("This document is no longer in a state that allows this."),
+    "period_invalid": _("The period ends before it starts."),
+    "idempotency_conflict": _("This form was already sent with other values. Reload the page."),
 }
 
 BY_STATUS = {

@@ -23,9 +23,14 @@ class NavEntry:
 NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("home", _("Dashboard"), "web:home"),
     NavEntry("catalog", _("Catalog"), "catalog:sku_list", Perm.CATALOG_VIEW),
+    NavEntry("inventory", _("Inventory"), "inventory:stock_overview", Perm.INVENTORY_VIEW),
     NavEntry("stores", _("Stores"), "web:stores", Perm.STORES_VIEW),
+    NavEntry(
+        "sales_dashboard", _("Sales dashboard"), "sales_reports:dashboard", Perm.SALES_REPORTS
+    ),
     NavEntry("admin", _("Admin"), "admin:index", Perm.USERS_MANAGE, chain_wide=True),
     NavEntry("api_docs", _("API docs"), "api:openapi-view"),
+    NavEntry("pos", _("Till"), "pos:screen", Perm.SALES_CHECKOUT),
 )
 
 

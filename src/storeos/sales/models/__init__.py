@@ -21,3 +21,34 @@ __all__ = [
     "PaymentStatus",
     "Shift",
 ]
+
+# QR payments and provider refunds (payments.py).
+from storeos.sales.models.payments import (
+    IntentStatus,
+    PaymentIntent,
+    ProviderRefund,
+    RefundStatus,
+)
+
+__all__ += ["IntentStatus", "PaymentIntent", "ProviderRefund", "RefundStatus"]
+
+# Returns, exchanges and their refunds (returns.py).
+from storeos.sales.models.returns import (  # noqa: E402 (appended after the payments block)
+    Disposition,
+    Refund,
+    ReturnKind,
+    ReturnLine,
+    ReturnPolicy,
+    ReturnRefundStatus,
+    SalesReturn,
+)
+
+__all__ += [
+    "Disposition",
+    "Refund",
+    "ReturnKind",
+    "ReturnLine",
+    "ReturnPolicy",
+    "ReturnRefundStatus",
+    "SalesReturn",
+]

@@ -89,6 +89,12 @@ class Order(models.Model):
     expires_at = models.DateTimeField(_("payment due by"), null=True, blank=True)
     pickup_code = models.CharField(_("pick-up code"), max_length=12, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    # Delivery orders: who carries the parcel and its tracking number, once shipped.
+    carrier = models.CharField(_("carrier"), max_length=32, blank=True)
+    tracking_no = models.CharField(_("tracking number"), max_length=64, blank=True)
+    shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
+    # When an unpaid order was cancelled or expired.
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     request_hash = models.CharField(max_length=64)
     note = models.CharField(_("note"), max_length=255, blank=True)
 
@@ -158,6 +164,8 @@ class PaymentMethod(models.TextChoices):
     WECHAT = "wechat", _("WeChat Pay")
     ALIPAY = "alipay", _("Alipay")
     SANDBOX = "sandbox", _("Sandbox QR (demo)")
+    # The refund of an exchange's returned goods, paying for the new goods (sales/returns.py).
+    EXCHANGE = "exchange", _("Exchange credit")
 
 
 class PaymentStatus(models.TextChoices):

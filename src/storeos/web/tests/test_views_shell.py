@@ -16,7 +16,16 @@ def test_admin_sees_every_entry_of_the_navigation(db):
 
     response = client.get(reverse("web:home"))
 
-    assert _nav_keys(response) == {"home", "catalog", "stores", "admin", "api_docs"}
+    assert _nav_keys(response) == {
+        "home",
+        "catalog",
+        "inventory",
+        "stores",
+        "sales_dashboard",
+        "pos",
+        "admin",
+        "api_docs",
+    }
 
 
 def test_cashier_sees_no_admin_link(db):
@@ -25,7 +34,7 @@ def test_cashier_sees_no_admin_link(db):
 
     response = client.get(reverse("web:home"))
 
-    assert _nav_keys(response) == {"home", "catalog", "stores", "api_docs"}
+    assert _nav_keys(response) == {"home", "catalog", "inventory", "stores", "pos", "api_docs"}
     assert 'href="/admin/"' not in response.content.decode()
 
 

@@ -1,0 +1,1060 @@
+// The till: scan or search, the cart, payments, checkout, and the offline queue.
+// Plain JS, no build step. Money is kept in integer cents (never floats) and sent as "12.30".
+// A sale's order id is chosen here when the sale starts; the checkout API creates each order id
+// once, so a sale queued offline and sent again later (or twice) lands exactly once.
+(function () {
+  "use strict";
+
+  var root = document.getElementById("pos");
+  if (!root) return;
+  var config = JSON.parse(document.getElementById("pos-config").textContent);
+  var T = config.text;
+  var PREFIX = "storeos.pos." + config.storeId + ".";
+  var CACHE_LIMIT = 500;
+  var RECENT_LIMIT = 8;
+
+  function $(id) { return document.getElementById(id); }
+  var scan = $("pos-scan");
+  var results = $("pos-results");
+  var message = $("pos-message");
+  var amountInput = $("pos-amount");
+  var tenderedInput = $("pos-tendered");
+  var referenceInput = $("pos-reference");
+  var ageBox = $("pos-age-confirmed");
+
+  // ---- text and money -------------------------------------------------------------------------
+
+  function fill(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (_, key) {
+      return values[key] === undefined ? "" : String(values[key]);
+    });
+  }
+
+  // "12.3" → 1230; NaN for anything that is not a plain amount with at most two decimals.
+  function toCents(text) {
+    var match = /^\s*(\d{1,9})(?:[.,](\d{0,2}))?\s*$/.exec(String(text === undefined ? "" : text));
+    if (!match) return NaN;
+    return parseInt(match[1], 10) * 100 + parseInt(((match[2] || "") + "00").slice(0, 2), 10);
+  }
+
+  function plain(cents) {
+    var sign = cents < 0 ? "-" : "";
+    var abs = Math.abs(cents);
+    var rest = abs % 100;
+    return sign + Math.floor(abs / 100) + "." + (rest < 10 ? "0" : "") + rest;
+  }
+
+  function money(cents) { return config.currency + plain(cents); }
+
+  function say(text, kind) {
+    message.textContent = text || "";
+    message.className = "pos-message" + (kind ? " " + kind : "");
+  }
+
+  // ---- what the till remembers (localStorage: survives a reload and a lost network) -----------
+
+  function load(name, fallback) {
+    try {
+      var raw = window.localStorage.getItem(PREFIX + name);
+      return raw ? JSON.parse(raw) : fallback;
+    } catch (err) {
+      return fallback;
+    }
+  }
+
+  function save(name, value) {
+    try {
+      window.localStorage.setItem(PREFIX + name, JSON.stringify(value));
+    } catch (err) {
+      say(String(err), "error");
+    }
+  }
+
+  function newOrderId() {
+    if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
+    // Pages served over plain http on a shop LAN have no randomUUID: build a v4 UUID by hand.
+    var bytes = window.crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    var hex = Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+    return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("-");
+  }
+
+  function newSale() {
+    return { orderId: newOrderId(), lines: [], payments: [], ageConfirmed: false, startedAt: Date.now() };
+  }
+
+  var sale = load("sale", null) || newSale();
+  var queue = load("queue", []);
+  var recent = load("recent", []);
+  // Recently seen items: {items: {skuId: item}, keys: {CODE: skuId}, order: [skuId, …]}.
+  var cache = load("items", null) || { items: {}, keys: {}, order: [] };
+  var method = "cash";
+  var amountTouched = false;
+  var online = navigator.onLine !== false;
+  var signedOut = false;
+
+  function saveSale() { save("sale", sale); }
+  function saveQueue() { save("queue", queue); }
+
+  function remember(item, typed) {
+    var id = String(item.sku_id);
+    cache.items[id] = item;
+    [item.code, item.barcode, typed].forEach(function (key) {
+      if (key) cache.keys[String(key).toUpperCase()] = item.sku_id;
+    });
+    cache.order = cache.order.filter(function (other) { return other !== id; });
+    cache.order.push(id);
+    while (cache.order.length > CACHE_LIMIT) {
+      var dropped = cache.order.shift();
+      delete cache.items[dropped];
+      Object.keys(cache.keys).forEach(function (key) {
+        if (String(cache.keys[key]) === dropped) delete cache.keys[key];
+      });
+    }
+    save("items", cache);
+  }
+
+  function remembered(code) {
+    var id = cache.keys[String(code).toUpperCase()];
+    return id === undefined ? null : cache.items[String(id)] || null;
+  }
+
+  function rememberedMatching(text) {
+    var needle = text.toUpperCase();
+    return cache.order.slice().reverse().map(function (id) { return cache.items[id]; }).filter(function (item) {
+      return item && (item.code.toUpperCase().indexOf(needle) === 0 ||
+        item.name.toUpperCase().indexOf(needle) !== -1 || item.barcode === text);
+    }).slice(0, 20);
+  }
+
+  // ---- talking to the server ------------------------------------------------------------------
+
+  function csrfToken() {
+    var match = /(?:^|;\s*)csrftoken=([^;]+)/.exec(document.cookie);
+    return match ? decodeURIComponent(match[1]) : config.csrfToken;
+  }
+
+  function setOnline(value) {
+    if (online !== value) {
+      online = value;
+      renderNet();
+    }
+  }
+
+  // GET a till lookup. {ok, status, body} or {network: true} when the server is out of reach.
+  function getJson(url, signal) {
+    return fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin", signal: signal })
+      .then(function (response) {
+        setOnline(true);
+        return response.json().catch(function () { return {}; }).then(function (body) {
+          return { ok: response.ok, status: response.status, body: body };
+        });
+      }, function (err) {
+        if (err && err.name === "AbortError") throw err;
+        setOnline(false);
+        return { network: true };
+      });
+  }
+
+  function errorText(body) {
+    if (body && body.code && config.errors[body.code]) return config.errors[body.code];
+    return (body && body.message) || T.refused;
+  }
+
+  function postJson(url, body) {
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() },
+      body: JSON.stringify(body),
+    }).then(function (response) {
+      setOnline(true);
+      return response.json().catch(function () { return {}; }).then(function (answer) {
+        return { ok: response.ok, status: response.status, body: answer };
+      });
+    }, function () {
+      setOnline(false);
+      return { network: true };
+    });
+  }
+
+  // POST one sale. Resolves to {kind: "ok" | "network" | "later" | "auth" | "refused", …}.
+  function sendSale(entry) {
+    return postJson(config.urls.checkout, entry.payload).then(function (answer) {
+      if (answer.network) return { kind: "network" };
+      var body = answer.body || {};
+      if (answer.ok) return { kind: "ok", order: body };
+      if (answer.status === 401) return { kind: "auth" };
+      // A server error, a proxy with no server behind it, or an address that answers without a
+      // code (the API not deployed yet): the sale is not refused, only not taken yet.
+      if (answer.status >= 500 || answer.status === 408 || answer.status === 429 || !body.code) {
+        return { kind: "later" };
+      }
+      return { kind: "refused", code: body.code, message: errorText(body) };
+    });
+  }
+
+  // ---- the cart -------------------------------------------------------------------------------
+
+  function lineTotal(line) { return line.price * line.quantity; }
+
+  function total() {
+    return sale.lines.reduce(function (sum, line) { return sum + lineTotal(line); }, 0);
+  }
+
+  function paid() {
+    return sale.payments.reduce(function (sum, p) { return sum + p.amount; }, 0);
+  }
+
+  function needsAgeCheck() {
+    return sale.lines.some(function (line) { return line.ageRestricted; });
+  }
+
+  function addItem(item, quantity) {
+    quantity = quantity || 1;
+    var line = sale.lines.find(function (other) { return other.skuId === item.sku_id; });
+    if (line) {
+      line.quantity = Math.min(line.quantity + quantity, 9999);
+    } else {
+      line = {
+        skuId: item.sku_id, code: item.code, name: item.name, spec: item.spec || "",
+        price: toCents(item.price), quantity: quantity, ageRestricted: !!item.age_restricted,
+      };
+      sale.lines.push(line);
+    }
+    sale.lastSkuId = item.sku_id;
+    saveSale();
+    render();
+    say(fill(T.added, { name: item.name }), "ok");
+  }
+
+  function setQuantity(skuId, quantity) {
+    sale.lines = sale.lines.map(function (line) {
+      if (line.skuId === skuId) line.quantity = Math.max(0, Math.min(quantity, 9999));
+      return line;
+    }).filter(function (line) { return line.quantity > 0; });
+    saveSale();
+    render();
+  }
+
+  function startNewSale() {
+    if (sale.qr) qrStop();
+    sale = newSale();
+    scan.value = "";
+    hideResults();
+    amountTouched = false;
+    ageBox.checked = false;
+    amountInput.value = "";
+    tenderedInput.value = "";
+    referenceInput.value = "";
+    saveSale();
+    chooseMethod("cash");
+    render();
+  }
+
+  // ---- scanning and searching -----------------------------------------------------------------
+
+  var shown = [];
+  var shownFor = null;
+  var picked = -1;
+  var searchTimer = null;
+  var searchAbort = null;
+  var searchSeq = 0;
+
+  function showResults(items, note, forText) {
+    shown = items;
+    shownFor = forText;
+    picked = items.length ? 0 : -1;
+    results.innerHTML = "";
+    items.forEach(function (item, index) {
+      var li = document.createElement("li");
+      li.setAttribute("role", "option");
+      li.dataset.index = String(index);
+      li.className = "pos-result";
+      var name = document.createElement("span");
+      name.className = "pos-result-name";
+      name.textContent = item.name + (item.spec ? " · " + item.spec : "");
+      var code = document.createElement("span");
+      code.className = "pos-result-code muted";
+      code.textContent = item.code;
+      var price = document.createElement("span");
+      price.className = "pos-result-price";
+      price.textContent = money(toCents(item.price));
+      li.append(name, code, price);
+      results.appendChild(li);
+    });
+    if (note) {
+      var info = document.createElement("li");
+      info.className = "pos-result-note muted";
+      info.textContent = note;
+      results.appendChild(info);
+    }
+    results.hidden = !items.length && !note;
+    markPicked();
+  }
+
+  function markPicked() {
+    Array.prototype.forEach.call(results.querySelectorAll(".pos-result"), function (li, index) {
+      li.setAttribute("aria-selected", index === picked ? "true" : "false");
+    });
+  }
+
+  function hideResults() {
+    shown = [];
+    shownFor = null;
+    picked = -1;
+    results.hidden = true;
+    results.innerHTML = "";
+  }
+
+  function cancelSearch() {
+    clearTimeout(searchTimer);
+    searchSeq += 1;
+    if (searchAbort) searchAbort.abort();
+    searchAbort = null;
+  }
+
+  function search(text) {
+    cancelSearch();
+    var seq = searchSeq;
+    if (!online) {
+      var local = rememberedMatching(text);
+      showResults(local, local.length ? T.searchingOffline : T.noMatches, text);
+      return;
+    }
+    searchAbort = window.AbortController ? new AbortController() : null;
+    getJson(config.urls.search + "?q=" + encodeURIComponent(text), searchAbort && searchAbort.signal)
+      .then(function (answer) {
+        if (seq !== searchSeq) return;
+        if (answer.network) {
+          showResults(rememberedMatching(text), T.searchingOffline, text);
+        } else if (answer.ok) {
+          var items = answer.body.items || [];
+          showResults(items, items.length ? "" : T.noMatches, text);
+        } else {
+          showResults([], errorText(answer.body), text);
+        }
+      }, function () { /* aborted: a newer search is on its way */ });
+  }
+
+  // "3*5702016616217" adds three.
+  function parseScan(text) {
+    var match = /^(\d{1,4})\s*[*xX]\s*(.+)$/.exec(text);
+    return match ? { quantity: parseInt(match[1], 10), code: match[2].trim() } : { quantity: 1, code: text };
+  }
+
+  function addByCode(text) {
+    var wanted = parseScan(text);
+    if (wanted.quantity < 1) return;
+    scan.value = "";
+    hideResults();
+    var known = remembered(wanted.code);
+    if (!online && known) {
+      addItem(known, wanted.quantity);
+      return;
+    }
+    if (!online) {
+      // Maybe the network is back: ask, and fall back to what the till remembers.
+      say(fill(T.notCached, { code: wanted.code }), "error");
+    }
+    getJson(config.urls.lookup + "?code=" + encodeURIComponent(wanted.code)).then(function (answer) {
+      if (answer.network) {
+        if (known) addItem(known, wanted.quantity);
+        else say(fill(T.notCached, { code: wanted.code }), "error");
+      } else if (answer.ok) {
+        remember(answer.body.item, wanted.code);
+        addItem(answer.body.item, wanted.quantity);
+      } else if (answer.status === 404) {
+        say(fill(T.notFound, { code: wanted.code }), "error");
+      } else {
+        say(errorText(answer.body), "error");
+      }
+    });
+  }
+
+  function pickShown(index, quantity) {
+    var item = shown[index];
+    if (!item) return;
+    remember(item);
+    scan.value = "";
+    hideResults();
+    addItem(item, quantity || 1);
+    scan.focus();
+  }
+
+  scan.addEventListener("input", function () {
+    var text = scan.value.trim();
+    cancelSearch();
+    if (text.length < 2) {
+      hideResults();
+      return;
+    }
+    // Scanners type a whole barcode and Enter within a few milliseconds: no search for them.
+    searchTimer = setTimeout(function () { search(parseScan(text).code); }, 250);
+  });
+
+  scan.addEventListener("keydown", function (event) {
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      if (!shown.length) return;
+      event.preventDefault();
+      var step = event.key === "ArrowDown" ? 1 : -1;
+      picked = (picked + step + shown.length) % shown.length;
+      markPicked();
+    } else if (event.key === "Escape") {
+      cancelSearch();
+      hideResults();
+    }
+  });
+
+  $("pos-scan-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = scan.value.trim();
+    cancelSearch();
+    if (!text) {
+      if (sale.lines.length) focusPayment();
+      return;
+    }
+    // The highlighted match of what is in the field wins (search puts an exact code first);
+    // anything else (a scan faster than the search) is looked up exactly.
+    var wanted = parseScan(text);
+    if (shown.length && picked >= 0 && shownFor === wanted.code) {
+      pickShown(picked, wanted.quantity);
+      return;
+    }
+    addByCode(text);
+  });
+
+  results.addEventListener("click", function (event) {
+    var li = event.target.closest(".pos-result");
+    if (li) pickShown(parseInt(li.dataset.index, 10), parseScan(scan.value.trim()).quantity);
+  });
+
+  // ---- payments -------------------------------------------------------------------------------
+
+  function remaining() { return total() - paid(); }
+
+  function isQr(name) { return config.qrMethods.indexOf(name) !== -1; }
+
+  function chooseMethod(name) {
+    method = name;
+    Array.prototype.forEach.call(document.querySelectorAll(".pos-method"), function (button) {
+      button.setAttribute("aria-pressed", button.dataset.method === name ? "true" : "false");
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("[data-for-method]"), function (field) {
+      field.hidden = field.dataset.forMethod !== (isQr(name) ? "qr" : name);
+    });
+    $("pos-add-payment").hidden = isQr(name);
+    renderPayment();
+  }
+
+  function focusPayment() {
+    if (isQr(method)) $("pos-qr-start").focus();
+    else (method === "cash" ? tenderedInput : method === "card" ? referenceInput : amountInput).focus();
+  }
+
+  // The payment being typed, checked; {error} when it cannot be taken as it stands.
+  function pendingPayment() {
+    var left = remaining();
+    if (isQr(method)) return { error: sale.qr ? fill(T.qrWaiting, { amount: money(sale.qr.amount) }) : T.qrStart };
+    var amount = toCents(amountInput.value);
+    var tendered = method === "cash" && tenderedInput.value.trim() ? toCents(tenderedInput.value) : null;
+    if (isNaN(amount) || amount <= 0) return { error: T.amountInvalid };
+    if (method === "cash" && amount > left) {
+      // The cashier typed what was handed over into the amount: it is cash tendered.
+      tendered = tendered === null || isNaN(tendered) ? amount : Math.max(tendered, amount);
+      amount = left;
+    }
+    if (amount > left) return { error: T.amountTooHigh };
+    if (tendered !== null && (isNaN(tendered) || tendered < amount)) return { error: T.tenderedTooLow };
+    var reference = method === "card" ? referenceInput.value.trim() : "";
+    if (method === "card" && !reference) return { error: T.referenceRequired };
+    return { method: method, amount: amount, tendered: tendered, reference: reference };
+  }
+
+  function addPayment() {
+    if (remaining() <= 0) return true;
+    var payment = pendingPayment();
+    if (payment.error) {
+      say(payment.error, "error");
+      return false;
+    }
+    sale.payments.push(payment);
+    amountTouched = false;
+    amountInput.value = "";
+    tenderedInput.value = "";
+    referenceInput.value = "";
+    saveSale();
+    render();
+    return true;
+  }
+
+  document.querySelectorAll(".pos-method").forEach(function (button) {
+    button.addEventListener("click", function () {
+      chooseMethod(button.dataset.method);
+      focusPayment();
+    });
+  });
+  amountInput.addEventListener("input", function () { amountTouched = true; renderChange(); });
+  tenderedInput.addEventListener("input", renderChange);
+  $("pos-add-payment").addEventListener("click", function () {
+    if (addPayment()) scan.focus();
+  });
+  [amountInput, tenderedInput, referenceInput].forEach(function (input) {
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") {
+        event.preventDefault();
+        completeSale();
+      }
+    });
+  });
+  $("pos-payments").addEventListener("click", function (event) {
+    var button = event.target.closest("[data-remove-payment]");
+    if (!button) return;
+    sale.payments.splice(parseInt(button.dataset.removePayment, 10), 1);
+    saveSale();
+    render();
+  });
+  ageBox.addEventListener("change", function () {
+    sale.ageConfirmed = ageBox.checked;
+    saveSale();
+    renderPayment();
+  });
+
+  // ---- QR payments (WeChat Pay, Alipay, the demo sandbox) ------------------------------------
+  // The customer pays a QR code for part or all of the sale; once the provider confirms it, it
+  // becomes one of the sale's payments, named by the payment's out_trade_no.
+
+  var qrTimer = null;
+
+  function qrShow(intent) {
+    $("pos-qr").hidden = false;
+    $("pos-qr-img").src = config.urls.qr + "?data=" + encodeURIComponent((intent.qr && intent.qr.code_url) || "");
+    $("pos-qr-status").textContent = fill(T.qrWaiting, { amount: money(sale.qr.amount) });
+    $("pos-qr-simulate").hidden = intent.method !== "sandbox";
+  }
+
+  function qrStop() {
+    clearTimeout(qrTimer);
+    qrTimer = null;
+    sale.qr = null;
+    saveSale();
+    $("pos-qr").hidden = true;
+    $("pos-qr-img").removeAttribute("src");
+  }
+
+  function qrSettle(intent) {
+    if (!sale.qr || intent.id !== sale.qr.id) return;
+    if (intent.status === "succeeded") {
+      sale.payments.push({ method: intent.method, amount: sale.qr.amount, tendered: null, reference: intent.out_trade_no });
+      say(fill(T.qrPaid, { amount: money(sale.qr.amount) }), "ok");
+      qrStop();
+      amountTouched = false;
+      render();
+      $("pos-complete").focus();
+    } else if (intent.status === "failed" || intent.status === "expired") {
+      say(T.qrFailed, "error");
+      qrStop();
+    } else {
+      qrTimer = setTimeout(qrPoll, 2000);
+    }
+  }
+
+  function qrPoll() {
+    if (!sale.qr) return;
+    getJson(config.urls.intents + "/" + sale.qr.id).then(function (answer) {
+      if (answer.ok) qrSettle(answer.body);
+      else if (sale.qr) qrTimer = setTimeout(qrPoll, 4000);
+    });
+  }
+
+  function qrStart() {
+    if (sale.qr) return;
+    if (!online || !navigator.onLine) {
+      say(T.qrOffline, "error");
+      return;
+    }
+    var amount = toCents(amountInput.value);
+    if (isNaN(amount) || amount <= 0) return say(T.amountInvalid, "error");
+    if (amount > remaining()) return say(T.amountTooHigh, "error");
+    var intentId = newOrderId();
+    sale.qr = { id: intentId, method: method, amount: amount };
+    saveSale();
+    postJson(config.urls.intents, {
+      store_id: config.storeId, method: method, amount: plain(amount), intent_id: intentId,
+    }).then(function (answer) {
+      if (answer.ok) {
+        qrShow(answer.body);
+        qrTimer = setTimeout(qrPoll, 2000);
+      } else {
+        say(answer.network ? T.qrOffline : errorText(answer.body), "error");
+        qrStop();
+      }
+    });
+  }
+
+  $("pos-qr-start").addEventListener("click", qrStart);
+  $("pos-qr-cancel").addEventListener("click", function () { qrStop(); scan.focus(); });
+  $("pos-qr-simulate").addEventListener("click", function () {
+    if (!sale.qr) return;
+    postJson(config.urls.intents + "/" + sale.qr.id + "/sandbox-complete", {}).then(function (answer) {
+      if (answer.ok) qrSettle(answer.body);
+      else say(answer.network ? T.qrOffline : errorText(answer.body), "error");
+    });
+  });
+
+  // ---- completing a sale ----------------------------------------------------------------------
+
+  function payloadOf(current) {
+    var payload = {
+      order_id: current.orderId,
+      store_id: config.storeId,
+      lines: current.lines.map(function (line) { return { sku_id: line.skuId, quantity: line.quantity }; }),
+      payments: current.payments.map(function (p) {
+        var out = { method: p.method, amount: plain(p.amount) };
+        if (p.tendered !== null && p.tendered !== undefined) out.tendered = plain(p.tendered);
+        if (p.reference) out.reference = p.reference;
+        return out;
+      }),
+      age_confirmed: !!current.ageConfirmed,
+    };
+    if (config.shiftId) payload.shift_id = config.shiftId;
+    return payload;
+  }
+
+  var submitting = false;
+
+  function completeSale() {
+    if (submitting) return;
+    if (!sale.lines.length) {
+      say(T.emptyCart, "error");
+      scan.focus();
+      return;
+    }
+    if (needsAgeCheck() && !sale.ageConfirmed) {
+      say(T.confirmAge, "error");
+      ageBox.focus();
+      return;
+    }
+    if (remaining() > 0 && !addPayment()) return;
+    if (remaining() !== 0) {
+      say(fill(T.notPaidYet, { left: money(remaining()) }), "error");
+      return;
+    }
+    var entry = {
+      orderId: sale.orderId,
+      payload: payloadOf(sale),
+      total: total(),
+      units: sale.lines.reduce(function (sum, line) { return sum + line.quantity; }, 0),
+      change: sale.payments.reduce(function (sum, p) {
+        return sum + (p.tendered ? p.tendered - p.amount : 0);
+      }, 0),
+      cashierId: config.userId,
+      cashierName: config.userName,
+      at: new Date().toISOString(),
+      status: "queued",
+    };
+    if (!navigator.onLine) {
+      setOnline(false);
+      enqueue(entry, T.saleQueued);
+      return;
+    }
+    submitting = true;
+    say(T.sending);
+    $("pos-complete").disabled = true;
+    sendSale(entry).then(function (result) {
+      submitting = false;
+      $("pos-complete").disabled = false;
+      if (result.kind === "ok") {
+        finish(entry, result.order, false);
+        syncQueue();
+      } else if (result.kind === "refused") {
+        // Nothing was sold: the cashier fixes the cart (or the payments) and completes again.
+        say(result.message, "error");
+      } else {
+        if (result.kind === "auth") signedOut = true;
+        enqueue(entry, result.kind === "network" ? T.saleQueued : T.serverError);
+      }
+    });
+  }
+
+  function enqueue(entry, note) {
+    queue = load("queue", queue);
+    if (!queue.some(function (other) { return other.orderId === entry.orderId; })) queue.push(entry);
+    saveQueue();
+    finish(entry, null, note);
+  }
+
+  function addRecent(entry, order) {
+    recent.unshift({
+      orderId: entry.orderId,
+      number: (order && order.number) || "",
+      total: entry.total,
+      at: entry.at,
+    });
+    recent = recent.slice(0, RECENT_LIMIT);
+    save("recent", recent);
+  }
+
+  function receiptLink(orderId) {
+    if (!config.urls.receipt) return document.createTextNode("");
+    var link = document.createElement("a");
+    link.href = config.urls.receipt.replace("__order__", orderId);
+    link.target = "_blank";
+    link.rel = "noopener";
+    link.textContent = T.receipt;
+    return link;
+  }
+
+  // `queued` is the note shown for a sale that went into the queue instead of to the server.
+  function finish(entry, order, queued) {
+    var last = $("pos-last");
+    last.innerHTML = "";
+    last.hidden = false;
+    last.dataset.orderId = entry.orderId;
+    last.className = "card pos-last " + (queued ? "queued" : "done");
+    var head = document.createElement("p");
+    head.className = "pos-last-head";
+    head.textContent = (queued || T.saleDone) + " " + money(entry.total);
+    last.appendChild(head);
+    if (entry.change > 0) {
+      var change = document.createElement("p");
+      change.className = "pos-last-change";
+      change.textContent = fill(T.changeDue, { change: money(entry.change) });
+      last.appendChild(change);
+    }
+    if (!queued) {
+      addRecent(entry, order);
+      var line = document.createElement("p");
+      line.textContent = ((order && order.number) || entry.orderId) + " · ";
+      line.appendChild(receiptLink(entry.orderId));
+      last.appendChild(line);
+    }
+    say("");
+    startNewSale();
+    scan.focus();
+  }
+
+  $("pos-complete").addEventListener("click", completeSale);
+  $("pos-void").addEventListener("click", function () {
+    if (sale.lines.length && !window.confirm(T.discardConfirm)) return;
+    startNewSale();
+    say("");
+    scan.focus();
+  });
+
+  // ---- the offline queue ----------------------------------------------------------------------
+
+  var syncing = false;
+
+  function mine(entry) { return entry.cashierId === config.userId; }
+
+  // Send queued sales oldest first. A network failure stops the round (the next one retries);
+  // a refusal marks that sale as needing attention and the round goes on with the next.
+  function syncQueue() {
+    if (syncing) return Promise.resolve();
+    queue = load("queue", queue);
+    var next = queue.find(function (entry) { return entry.status === "queued" && mine(entry); });
+    if (!next) {
+      renderQueue();
+      return Promise.resolve();
+    }
+    syncing = true;
+    renderNet();
+    return sendSale(next).then(function (result) {
+      queue = load("queue", queue);
+      var stop = false;
+      if (result.kind === "ok") {
+        queue = queue.filter(function (entry) { return entry.orderId !== next.orderId; });
+        addRecent(next, result.order);
+        signedOut = false;
+      } else if (result.kind === "refused") {
+        queue.forEach(function (entry) {
+          if (entry.orderId === next.orderId) {
+            entry.status = "attention";
+            entry.error = result.message;
+          }
+        });
+      } else {
+        signedOut = result.kind === "auth";
+        stop = true;
+      }
+      saveQueue();
+      syncing = false;
+      render();
+      return stop ? null : syncQueue();
+    });
+  }
+
+  $("pos-sync").addEventListener("click", function () { syncQueue(); scan.focus(); });
+  $("pos-queue-list").addEventListener("click", function (event) {
+    var button = event.target.closest("[data-queue-action]");
+    if (!button) return;
+    var orderId = button.dataset.orderId;
+    queue = load("queue", queue);
+    if (button.dataset.queueAction === "discard") {
+      if (!window.confirm(T.discardConfirm)) return;
+      queue = queue.filter(function (entry) { return entry.orderId !== orderId; });
+    } else {
+      queue.forEach(function (entry) {
+        if (entry.orderId === orderId) {
+          entry.status = "queued";
+          delete entry.error;
+        }
+      });
+    }
+    saveQueue();
+    render();
+    syncQueue();
+  });
+
+  window.addEventListener("online", function () { setOnline(true); syncQueue(); });
+  window.addEventListener("offline", function () { setOnline(false); });
+  window.addEventListener("storage", function (event) {
+    if (event.key === PREFIX + "queue") {
+      queue = load("queue", []);
+      render();
+    }
+  });
+  setInterval(function () {
+    if (navigator.onLine !== false) syncQueue();
+  }, config.retrySeconds * 1000);
+
+  // ---- keyboard -------------------------------------------------------------------------------
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "F2") {
+      event.preventDefault();
+      scan.focus();
+    } else if (event.key === "F4") {
+      event.preventDefault();
+      focusPayment();
+    } else if (event.key === "F9") {
+      event.preventDefault();
+      completeSale();
+    } else if (event.key === "Escape" && document.activeElement !== scan) {
+      scan.focus();
+    }
+  });
+
+  // A tap anywhere that is not a field brings the cursor back to the scan field.
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest("input, select, textarea, a, button, label, .topbar")) scan.focus();
+  });
+
+  // ---- drawing --------------------------------------------------------------------------------
+
+  function button(label, className, data) {
+    var el = document.createElement("button");
+    el.type = "button";
+    el.className = "button small " + className;
+    el.textContent = label.text;
+    if (label.title) {
+      el.title = label.title;
+      el.setAttribute("aria-label", label.title);
+    }
+    Object.keys(data || {}).forEach(function (key) { el.dataset[key] = data[key]; });
+    return el;
+  }
+
+  function renderLines() {
+    var body = $("pos-lines");
+    body.innerHTML = "";
+    sale.lines.forEach(function (line) {
+      var row = document.createElement("tr");
+      row.dataset.skuId = String(line.skuId);
+      if (line.skuId === sale.lastSkuId) row.className = "current";
+      var item = document.createElement("td");
+      var name = document.createElement("div");
+      name.className = "pos-line-name";
+      name.textContent = line.name + (line.spec ? " · " + line.spec : "");
+      var code = document.createElement("div");
+      code.className = "muted";
+      code.textContent = line.code;
+      item.append(name, code);
+      if (line.ageRestricted) {
+        var badge = document.createElement("span");
+        badge.className = "badge off";
+        badge.textContent = T.ageRestricted;
+        code.appendChild(document.createTextNode(" "));
+        code.appendChild(badge);
+      }
+      var price = document.createElement("td");
+      price.className = "num";
+      price.textContent = money(line.price);
+      var qty = document.createElement("td");
+      qty.className = "pos-qty";
+      var input = document.createElement("input");
+      input.type = "text";
+      input.inputMode = "numeric";
+      input.value = String(line.quantity);
+      input.className = "pos-qty-input";
+      input.setAttribute("aria-label", T.quantity + " " + line.name);
+      input.dataset.skuId = String(line.skuId);
+      qty.append(
+        button({ text: "−", title: T.decrease }, "pos-minus", { step: "-1", skuId: line.skuId }),
+        input,
+        button({ text: "+", title: T.increase }, "pos-plus", { step: "1", skuId: line.skuId })
+      );
+      var amount = document.createElement("td");
+      amount.className = "num pos-line-total";
+      amount.textContent = money(lineTotal(line));
+      var remove = document.createElement("td");
+      remove.appendChild(button({ text: "×", title: T.remove + " " + line.name }, "pos-remove", { remove: line.skuId }));
+      row.append(item, price, qty, amount, remove);
+      body.appendChild(row);
+    });
+    $("pos-empty").hidden = sale.lines.length > 0;
+  }
+
+  $("pos-lines").addEventListener("click", function (event) {
+    var target = event.target.closest("button");
+    if (!target) return;
+    var skuId = parseInt(target.dataset.skuId || target.dataset.remove, 10);
+    var line = sale.lines.find(function (other) { return other.skuId === skuId; });
+    if (!line) return;
+    if (target.dataset.remove) setQuantity(skuId, 0);
+    else setQuantity(skuId, line.quantity + parseInt(target.dataset.step, 10));
+    scan.focus();
+  });
+
+  $("pos-lines").addEventListener("change", function (event) {
+    var input = event.target.closest(".pos-qty-input");
+    if (!input) return;
+    var quantity = /^\s*\d{1,4}\s*$/.test(input.value) ? parseInt(input.value, 10) : NaN;
+    var skuId = parseInt(input.dataset.skuId, 10);
+    if (isNaN(quantity)) {
+      render();
+      return;
+    }
+    setQuantity(skuId, quantity);
+  });
+
+  $("pos-lines").addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && event.target.closest(".pos-qty-input")) {
+      event.preventDefault();
+      event.target.blur();
+      scan.focus();
+    }
+  });
+
+  function renderChange() {
+    var change = $("pos-change");
+    var amount = toCents(amountInput.value);
+    var tendered = toCents(tenderedInput.value);
+    if (method === "cash" && !isNaN(amount) && !isNaN(tendered) && tendered >= amount) {
+      change.textContent = fill(T.changeDue, { change: money(tendered - amount) });
+    } else if (method === "cash" && !isNaN(amount) && amount > remaining() && remaining() > 0) {
+      change.textContent = fill(T.changeDue, { change: money(amount - remaining()) });
+    } else {
+      change.textContent = "";
+    }
+  }
+
+  function renderPayment() {
+    var left = remaining();
+    if (!amountTouched) amountInput.value = left > 0 ? plain(left) : "";
+    var list = $("pos-payments");
+    list.innerHTML = "";
+    sale.payments.forEach(function (p, index) {
+      var li = document.createElement("li");
+      var text = (T.methods[p.method] || p.method) + " " + money(p.amount);
+      if (p.tendered) text += " (" + money(p.tendered) + ")";
+      if (p.reference) text += " · " + p.reference;
+      li.appendChild(document.createTextNode(text + " "));
+      li.appendChild(button({ text: "×", title: T.remove }, "pos-remove-payment", { removePayment: String(index) }));
+      list.appendChild(li);
+    });
+    $("pos-remaining").textContent = sale.payments.length && left > 0 ? fill(T.notPaidYet, { left: money(left) }) : "";
+    $("pos-age").hidden = !needsAgeCheck();
+    ageBox.checked = !!sale.ageConfirmed;
+    $("pos-complete").disabled = submitting || !sale.lines.length || (needsAgeCheck() && !sale.ageConfirmed);
+    renderChange();
+  }
+
+  function renderTotals() {
+    var units = sale.lines.reduce(function (sum, line) { return sum + line.quantity; }, 0);
+    $("pos-total").textContent = money(total());
+    $("pos-total").dataset.cents = String(total());
+    $("pos-count").textContent = units ? "· " + units + " " + T.items : "";
+  }
+
+  function queuedCountText(count) {
+    return fill(count === 1 ? T.queuedOne : T.queuedMany, { count: count });
+  }
+
+  function renderNet() {
+    var waiting = queue.filter(function (entry) { return entry.status === "queued"; }).length;
+    var text = online ? T.online : T.offline;
+    if (waiting) text += " — " + queuedCountText(waiting);
+    if (syncing) text += " · " + T.syncing;
+    if (signedOut) text += " · " + T.signInAgain;
+    $("pos-net-text").textContent = text;
+    $("pos-net").className = "pos-net " + (online ? "online" : "offline") + (waiting ? " waiting" : "");
+  }
+
+  function renderQueue() {
+    var list = $("pos-queue-list");
+    list.innerHTML = "";
+    queue.forEach(function (entry) {
+      var li = document.createElement("li");
+      li.className = "pos-queue-item " + entry.status;
+      li.dataset.orderId = entry.orderId;
+      var head = document.createElement("div");
+      var when = new Date(entry.at);
+      head.textContent = when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) + " · " +
+        money(entry.total) + " · " + entry.units + " " + T.items;
+      var status = document.createElement("div");
+      status.className = "pos-queue-status";
+      if (entry.status === "attention") {
+        status.textContent = T.attention + ": " + (entry.error || T.refused);
+      } else if (!mine(entry)) {
+        status.textContent = fill(T.waitingFor, { name: entry.cashierName });
+      } else {
+        status.textContent = T.queued;
+      }
+      li.append(head, status);
+      if (entry.status === "attention") {
+        li.append(
+          button({ text: T.retry }, "", { queueAction: "retry", orderId: entry.orderId }),
+          button({ text: T.discard }, "", { queueAction: "discard", orderId: entry.orderId })
+        );
+      }
+      list.appendChild(li);
+    });
+    $("pos-queue-count").textContent = String(queue.length);
+    $("pos-queue-empty").hidden = queue.length > 0;
+  }
+
+  function renderRecent() {
+    var list = $("pos-recent");
+    list.innerHTML = "";
+    recent.forEach(function (done) {
+      var li = document.createElement("li");
+      li.dataset.orderId = done.orderId;
+      li.appendChild(document.createTextNode((done.number || done.orderId.slice(0, 8)) + " · " + money(done.total) + " · "));
+      li.appendChild(receiptLink(done.orderId));
+      list.appendChild(li);
+    });
+  }
+
+  function render() {
+    renderLines();
+    renderTotals();
+    renderPayment();
+    renderQueue();
+    renderRecent();
+    renderNet();
+  }
+
+  chooseMethod("cash");
+  if (sale.qr) {
+    // A QR payment was waiting when the page was left: ask how it went.
+    chooseMethod(sale.qr.method);
+    $("pos-qr").hidden = false;
+    qrPoll();
+  }
+  render();
+  scan.focus();
+  syncQueue();
+})();

@@ -1,0 +1,259 @@
+"""The till screen (POS): the page, and the two small lookups it makes while a cashier scans.
+
+The page is a shell for `sales/pos.js`, which keeps the cart, takes payments and posts each sale
+to the checkout API (`/api/v1/sales/orders`) under an order id the browser chose; when the network
+is down it queues the sale in the browser and replays it later, and checkout's idempotency on that
+id makes each queued sale land exactly once. The views here only check who may sell where and
+answer lookups; every write goes through the checkout API and its service.
+"""
+
+import re
+from functools import wraps
+
+from django.http import HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET
+
+from storeos.accounts.permissions import Perm, require
+from storeos.core.errors import DomainError, NotAuthenticated, NotFound, ValidationFailed
+from storeos.sales import provider_settings
+from storeos.sales.models import PaymentMethod
+from storeos.sales.pos_search import pos_sku_by_code, pos_sku_search
+from storeos.sales.providers import QR_METHODS
+from storeos.sales.receipts import qr_code_svg
+from storeos.sales.selectors import shift_current
+from storeos.web.current_store import current_store
+from storeos.web.decorators import staff_page
+from storeos.web.errors import MESSAGES, error_message
+
+TILL_COOKIE = "storeos_till"
+DEFAULT_TILL = "T01"
+_TILL_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+CHECKOUT_URL = "/api/v1/sales/orders"
+INTENTS_URL = "/api/v1/sales/payment-intents"
+MAX_QR_TEXT = 512
+# `pos.js` puts each order's id in place of this one in the receipt page's address.
+_RECEIPT_PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
+RETRY_SECONDS = 10
+
+# Refusals a till meets, in the cashier's language (the API's own messages are English).
+POS_MESSAGES = {
+    "payment_mismatch": _("The payments do not add up to the total."),
+    "payment_invalid": _("A payment is not valid: check the amounts and the methods."),
+    "age_check_required": _("This sale has age-restricted items: confirm the customer's age."),
+    "sku_not_sold_on_channel": _("An item in this sale may not be sold at the till."),
+    "cart_invalid": _("The sale is not valid: check the items and quantities."),
+    "sku_inactive": _("An item in this sale is no longer sold."),
+    "no_selling_location": _("This store has no shop floor set up for the till."),
+    "barcode_not_found": _("No item has this code."),
+    "sku_not_found": _("No item has this code."),
+    "qr_payment_unconfirmed": _("The QR payment has not been confirmed yet."),
+    "idempotency_conflict": _("This sale was already sent with other items or payments."),
+    "permission_denied": _("You may not sell in this store."),
+}
+
+# Every text pos.js shows, translated on the server so the till speaks the cashier's language.
+POS_TEXT = {
+    "online": _("Online"),
+    "offline": _("Offline"),
+    "syncing": _("Sending queued sales…"),
+    "signInAgain": _("Sign in again to send the queued sales."),
+    "notFound": _("No item has the code %(code)s."),
+    "notCached": _("Offline, and %(code)s was not scanned recently on this till."),
+    "noMatches": _("No matches."),
+    "searchingOffline": _("Offline: searching the items scanned recently on this till."),
+    "added": _("Added %(name)s."),
+    "emptyCart": _("Scan an item first."),
+    "confirmAge": _("Confirm the customer is of age before taking payment."),
+    "amountInvalid": _("Enter an amount above zero."),
+    "amountTooHigh": _("The amount is more than what is left to pay."),
+    "tenderedTooLow": _("The cash handed over is less than the amount."),
+    "referenceRequired": _("Enter the card terminal's reference."),
+    "notPaidYet": _("%(left)s is still to be paid."),
+    "saleDone": _("Sale complete."),
+    "saleQueued": _("Offline: the sale is queued and will be sent when the till is back online."),
+    "changeDue": _("Change due: %(change)s"),
+    "receipt": _("Receipt"),
+    "queued": _("Queued"),
+    "attention": _("Needs attention"),
+    "waitingFor": _("Waiting for %(name)s to sign in"),
+    "retry": _("Send again"),
+    "discard": _("Discard"),
+    "discardConfirm": _("Discard this sale? It will not be recorded and its stock stays."),
+    "remove": _("Remove"),
+    "decrease": _("One less"),
+    "increase": _("One more"),
+    "quantity": _("Quantity"),
+    "ageRestricted": _("Age check"),
+    "items": _("items"),
+    "sending": _("Sending…"),
+    "serverError": _("The server could not take the sale. It stays queued and will be retried."),
+    "refused": _("The server refused the sale."),
+    "qrStart": _("Show the QR code first and wait for the customer to pay."),
+    "qrWaiting": _("Waiting for the customer to pay %(amount)s…"),
+    "qrPaid": _("The customer has paid %(amount)s."),
+    "qrFailed": _("The QR payment did not go through. Try again or take another method."),
+    "qrOffline": _("QR payments need the network: take cash or card while offline."),
+}
+
+
+def _texts() -> dict:
+    texts = {key: str(value) for key, value in POS_TEXT.items()}
+    # The queue counter needs the language's plural forms; the number is filled in by pos.js.
+    texts["queuedOne"] = ngettext("%(count)s sale queued", "%(count)s sales queued", 1)
+    texts["queuedMany"] = ngettext("%(count)s sale queued", "%(count)s sales queued", 2)
+    texts["methods"] = {key: str(label) for key, label in PaymentMethod.choices}
+    return texts
+
+
+def _message(exc: DomainError) -> str:
+    return str(POS_MESSAGES[exc.code]) if exc.code in POS_MESSAGES else error_message(exc)
+
+
+def _error_texts() -> dict:
+    return {code: str(text) for code, text in {**MESSAGES, **POS_MESSAGES}.items()}
+
+
+def _till_of(request) -> tuple[str, bool]:
+    """The till this browser works as: a `till` parameter (remembered), a cookie, or the default."""
+    wanted = request.GET.get("till", "").strip()
+    if _TILL_PATTERN.match(wanted):
+        return wanted, True
+    remembered = request.COOKIES.get(TILL_COOKIE, "")
+    return (remembered if _TILL_PATTERN.match(remembered) else DEFAULT_TILL), False
+
+
+def _open_shift(*, user, store, till: str):
+    """The till's open cash shift, or None: the till sells without one (the shift is optional)."""
+    try:
+        return shift_current(user=user, store=store, register=till)
+    except NotFound:
+        return None
+
+
+def _qr_methods() -> list[str]:
+    """The QR methods this server can take (a provider configured, or the demo's sandbox)."""
+    try:
+        resolve(INTENTS_URL)
+    except Resolver404:  # the payments API is not mounted on this site
+        return []
+    configured = {
+        PaymentMethod.WECHAT: provider_settings.wechat_config() is not None,
+        PaymentMethod.ALIPAY: provider_settings.alipay_config() is not None,
+        PaymentMethod.SANDBOX: provider_settings.sandbox_enabled(),
+    }
+    return [method for method in QR_METHODS if configured.get(method)]
+
+
+def _receipt_url() -> str:
+    """The receipt page's address with `__order__` where the order id goes."""
+    try:
+        url = reverse("sales_reports:receipt", kwargs={"order_uuid": _RECEIPT_PLACEHOLDER})
+    except NoReverseMatch:  # receipts not mounted: the till still sells, without the link
+        return ""
+    return url.replace(_RECEIPT_PLACEHOLDER, "__order__")
+
+
+def _selling_store(request):
+    """The current store, if the user may sell there; PermissionDenied otherwise."""
+    store = current_store(request)
+    if store is not None:
+        require(request.user, Perm.SALES_CHECKOUT, store)
+    return store
+
+
+@require_GET
+@staff_page(Perm.SALES_CHECKOUT)
+def pos_screen(request):
+    store = _selling_store(request)
+    if store is None:
+        return render(request, "sales/pos_no_store.html")
+    till, chosen = _till_of(request)
+    user = request.user
+    shift = _open_shift(user=user, store=store, till=till)
+    qr_methods = _qr_methods()
+    config = {
+        "storeId": store.pk,
+        "till": till,
+        "shiftId": shift.pk if shift else None,
+        "userId": user.pk,
+        "userName": user.get_full_name() or user.get_username(),
+        "csrfToken": get_token(request),
+        "currency": "¥",
+        "retrySeconds": RETRY_SECONDS,
+        "urls": {
+            "lookup": reverse("pos:lookup"),
+            "search": reverse("pos:search"),
+            "checkout": CHECKOUT_URL,
+            "receipt": _receipt_url(),
+            "intents": INTENTS_URL,
+            "qr": reverse("pos:qr"),
+        },
+        "qrMethods": qr_methods,
+        "text": _texts(),
+        "errors": _error_texts(),
+    }
+    context = {
+        "store": store,
+        "till": till,
+        "shift": shift,
+        "qr_methods": [(method, PaymentMethod(method).label) for method in qr_methods],
+        "pos_config": config,
+    }
+    response = render(request, "sales/pos.html", context)
+    if chosen:
+        response.set_cookie(TILL_COOKIE, till, max_age=3600 * 24 * 365, samesite="Lax")
+    return response
+
+
+def till_json(view):
+    """Sign-in required, and refusals as JSON `{"code", "message"}` for the till's script."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            if not request.user.is_authenticated:
+                raise NotAuthenticated("Sign in first.")
+            store = _selling_store(request)
+            if store is None:
+                raise ValidationFailed("Choose a store first.", code="store_required")
+            return JsonResponse(view(request, store, *args, **kwargs))
+        except DomainError as exc:
+            return JsonResponse(
+                {"code": exc.code, "message": _message(exc), "details": exc.details},
+                status=exc.status,
+            )
+
+    return wrapper
+
+
+@require_GET
+@till_json
+def pos_lookup(request, store):
+    """The item a scanned barcode or typed SKU code names, with the till price."""
+    item = pos_sku_by_code(user=request.user, store=store, code=request.GET.get("code", ""))
+    return {"item": item.as_json()}
+
+
+@require_GET
+@till_json
+def pos_search(request, store):
+    """At most twenty items matching what the cashier typed, with the till price."""
+    items = pos_sku_search(user=request.user, store=store, q=request.GET.get("q", ""))
+    return {"items": [item.as_json() for item in items]}
+
+
+@require_GET
+@staff_page(Perm.SALES_CHECKOUT)
+def pos_qr(request):
+    """The QR code a customer scans to pay, drawn from the provider's payment link."""
+    text = request.GET.get("data", "")
+    if not text or len(text) > MAX_QR_TEXT:
+        return HttpResponse(status=400)
+    response = HttpResponse(str(qr_code_svg(text)), content_type="image/svg+xml")
+    response["Cache-Control"] = "private, max-age=600"
+    return response
