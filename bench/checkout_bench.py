@@ -6,7 +6,7 @@ Run by hand against PostgreSQL (it creates and drops its own database) with jobs
 
 Figures printed, per path (service: processes calling `sales.checkout.checkout`; http: threads
 posting to `storeos serve`): checkouts per second, p50 / p95 / p99 latency in milliseconds, and
-errors; then POS SKU search over 20,000 SKUs (median / p95 ms).
+errors. POS search latency has its own benchmark, pos_search_bench.py.
 """
 
 import argparse
@@ -15,7 +15,6 @@ import multiprocessing as mp
 import os
 import random
 import signal
-import statistics
 import subprocess
 import sys
 import threading
@@ -191,32 +190,16 @@ def _report(label: str, latencies: list[float], errors: int, seconds: float) -> 
     )
 
 
-def _search(sample: int) -> list[float]:
-    from storeos.accounts.models import User
-    from storeos.catalog.selectors import sku_search
-
-    user = User.objects.get(username="bench")
-    rng = random.Random(7)
-    timings = []
-    for _ in range(sample):
-        query = rng.choice(["S1", "Bench SKU 1234", f"69{rng.randint(1, 20000):011d}", "SKU 99"])
-        began = time.perf_counter()
-        items, _ = sku_search(user=user, q=query, limit=20)
-        list(items)
-        timings.append((time.perf_counter() - began) * 1000)
-    return timings
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=15)
-    parser.add_argument("--skus", type=int, default=20_000)
+    parser.add_argument("--skus", type=int, default=2_000)
     parser.add_argument("--port", type=int, default=8097)
     parser.add_argument("--server-workers", type=int, default=2)
     parser.add_argument("--server-threads", type=int, default=4)
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/15")
-    parser.add_argument("--only", choices=["service", "http", "search"], default=None)
+    parser.add_argument("--only", choices=["service", "http"], default=None)
     args = parser.parse_args()
 
     database_recreate()
@@ -233,12 +216,6 @@ def main() -> int:
             latencies,
             errors,
             args.seconds,
-        )
-    if args.only in (None, "search"):
-        timings = _search(200)
-        print(
-            f"POS search over {args.skus} SKUs: median {statistics.median(timings):.1f} ms, "
-            f"p95 {percentile(timings, 95):.1f} ms"
         )
     return 0
 

@@ -14,6 +14,7 @@ from storeos.demo.plan import (
     RegionSpec,
     SeriesSpec,
     SkuSpec,
+    StockProfile,
     StoreSpec,
     WarehouseSpec,
     ZoneSpec,
@@ -322,6 +323,33 @@ def _price_lists(skus: list[SkuSpec], rng: random.Random) -> tuple[PriceListSpec
     )  # fmt: skip
 
 
+def _daily_demand(sku: SkuSpec, category: str) -> float:
+    """Units a day an average store sells: blind bags and cheap sets fly, collector sets crawl."""
+    if sku.code.endswith("-BAG"):
+        return 1.2
+    if category.startswith("SET"):
+        return min(0.12, 5 / float(sku.list_price))
+    if category.startswith("PART") and sku.unit == "pc":
+        return 0.1  # single bricks go by the handful from the pick-a-brick wall
+    return 0.06 if category == "GEAR-KEY" else 0.03
+
+
+def _basket(sku: SkuSpec, category: str) -> int:
+    if sku.code.endswith("-BAG"):
+        return 3
+    return 8 if category.startswith("PART") and sku.unit == "pc" else 1
+
+
+def _warehouse_only(sku: SkuSpec, category: str) -> bool:
+    """The dearest collector sets are kept in the central warehouse and ordered in on request."""
+    return category == "SET-ADULT" and sku.list_price >= 2499
+
+
+STOCK = StockProfile(
+    demand=_daily_demand, warehouse_only=_warehouse_only, basket=_basket, dormant=8
+)
+
+
 def build_lego_plan(seed: int) -> Plan:
     rng = random.Random(seed)
     catalog = _Catalog(rng)
@@ -350,4 +378,5 @@ def build_lego_plan(seed: int) -> Plan:
         skus=tuple(catalog.skus),
         price_lists=_price_lists(catalog.skus, rng),
         users=demo_staff(stores[0].code),
+        stock=STOCK,
     )

@@ -20,6 +20,7 @@ from storeos.demo.plan import (
     RegionSpec,
     SeriesSpec,
     SkuSpec,
+    StockProfile,
     StoreSpec,
     WarehouseSpec,
     ZoneSpec,
@@ -381,6 +382,53 @@ def _price_lists(skus: list[SkuSpec], rng: random.Random) -> tuple[PriceListSpec
     )  # fmt: skip
 
 
+def _daily_demand(sku: SkuSpec, category: str) -> float:
+    """Units a day an average store sells: cheap cigarette packs and lager most; cases,
+    cartons, vintage wine and gift boxes least."""
+    price = float(sku.list_price)
+    if sku.pack_size > 1:
+        return 0.03
+    if category == "TOBACCO":
+        return min(1.2, 15 / price)
+    if category == "BEER":
+        return min(2.0, 12 / price)
+    if category.startswith("BJ-"):
+        return min(0.3, 10 / price)
+    if category.startswith("WN-"):
+        return min(0.15, 6 / price)
+    return 0.03
+
+
+def _basket(sku: SkuSpec, category: str) -> int:
+    """Smokers take a few packs, beer goes by the four-pack (lager) or the pair (craft)."""
+    if sku.pack_size > 1:
+        return 1
+    if category == "TOBACCO":
+        return 3
+    if category == "BEER":
+        return 4 if sku.list_price < 10 else 2
+    return 1
+
+
+def _warehouse_only(sku: SkuSpec, category: str) -> bool:
+    """30-year baijiu, whole cases of it and pu'er by the tong wait in the central warehouse."""
+    return sku.list_price >= 2500
+
+
+# The expiry story on the first store's shelf: a lager lot with weeks to go, craft IPA and
+# spring green tea inside the 90-day window; a sour beer nobody bought and a green tea lot that
+# have expired (and wait for the manager to approve their write-off).
+STOCK = StockProfile(
+    demand=_daily_demand,
+    warehouse_only=_warehouse_only,
+    basket=_basket,
+    dormant=5,
+    dormant_skus=("QLJN-SOUR-1",),
+    near_expiry_lots=(("XYPJ-LAG-1", 18), ("QLJN-IPA-1", 45), ("MQCZ-MQ-100", 75)),
+    expired_lots=(("QLJN-SOUR-1", 6), ("MQCZ-YQ-250", 12)),
+)
+
+
 def build_liquor_plan(seed: int) -> Plan:
     rng = random.Random(seed)
     products, skus = _catalog(rng)
@@ -401,4 +449,5 @@ def build_liquor_plan(seed: int) -> Plan:
         skus=tuple(skus),
         price_lists=_price_lists(skus, rng),
         users=demo_staff(stores[0].code),
+        stock=STOCK,
     )

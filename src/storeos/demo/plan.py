@@ -1,6 +1,7 @@
 """What a demo chain consists of, as plain data: built without the database, written by seed.py."""
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -109,6 +110,25 @@ class UserSpec:
 
 
 @dataclass(frozen=True)
+class StockProfile:
+    """How a chain's stock behaves, for stock_plan.py: what sells, what only a warehouse keeps,
+    and the lots that tell the expiry story on the first store's shelf."""
+
+    # Units a day an average store sells of a SKU, given the SKU and its category code.
+    demand: Callable[[SkuSpec, str], float]
+    # SKUs no store carries: ordered in from the central warehouse for a customer.
+    warehouse_only: Callable[[SkuSpec, str], bool]
+    # Units a customer typically takes of a SKU in one go (a handful of bricks, a few cans).
+    basket: Callable[[SkuSpec, str], int] = lambda sku, category: 1
+    # How many slow SKUs (besides `dormant_skus`) sold nothing in the whole history.
+    dormant: int = 6
+    dormant_skus: tuple[str, ...] = ()
+    # (SKU code, days left) and (SKU code, days since it expired), on the first store's shelf.
+    near_expiry_lots: tuple[tuple[str, int], ...] = ()
+    expired_lots: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True)
 class Plan:
     scenario: str
     chain_name: str
@@ -122,6 +142,7 @@ class Plan:
     skus: tuple[SkuSpec, ...]
     price_lists: tuple[PriceListSpec, ...]
     users: tuple[UserSpec, ...] = field(default=())
+    stock: StockProfile | None = None
 
 
 def cost_from_price(price: Decimal, rng, low: float = 0.45, high: float = 0.60) -> Decimal:

@@ -1,13 +1,15 @@
 """The demo chain: deterministic seed data for `storeos demo` and `storeos seed`.
 
-The plan (what to create) is pure data built in `lego.py` / `liquor.py`; this module writes it
-through the services, as the system (actor None), in one transaction: a failed seed leaves an
-empty database behind, never half a chain.
+The plan (what to create) is pure data built in `lego.py` / `liquor.py` and, for stock,
+`stock_plan.py`; this module writes it through the services, as the system (actor None) or as
+the demo staff member who would do it, in one transaction: a failed seed leaves an empty
+database behind, never half a chain.
 """
 
 import datetime as dt
 import time
 from collections.abc import Callable
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -25,6 +27,9 @@ from storeos.demo.lego import build_lego_plan
 from storeos.demo.liquor import build_liquor_plan
 from storeos.demo.plan import Plan
 from storeos.demo.staff import DEMO_PASSWORD, demo_staff
+from storeos.demo.stock_plan import StockPlan, build_stock_plan
+from storeos.demo.stock_seed import StockWriter
+from storeos.inventory.models import StockLevel, Transfer
 from storeos.stores import services as stores
 from storeos.stores.models import Region, Store
 
@@ -232,11 +237,27 @@ class _Writer:
             self.users.append(user)
             self.advance(1)
 
+    def write_stock(self, stock: StockPlan) -> None:
+        StockWriter(
+            stock=stock,
+            skus=self.skus,
+            users={user.username: user for user in self.users},
+            advance=self.advance,
+        ).write()
 
-def seed_demo(*, scenario: str, seed: int, console: Console) -> str:
-    """Seed an empty database with the `scenario` chain; the same seed gives the same data."""
+
+def seed_demo(*, scenario: str, seed: int, console: Console, with_stock: bool = True) -> str:
+    """Seed an empty database with the `scenario` chain; the same seed gives the same data.
+
+    `with_stock=False` stops after the staff logins (for tests of the catalog alone).
+    """
     started = time.monotonic()
     plan = build_plan(scenario, seed)
+    # Stores keep their wall clock in their own zone; the demo's stores all use the default.
+    store_tz = Store._meta.get_field("time_zone").default
+    stock = None
+    if with_stock:
+        stock = build_stock_plan(plan, seed=seed, today=clock.today(store_tz), tz=store_tz)
     with transaction.atomic():
         _refuse_unless_empty(plan)
         with Progress(
@@ -257,14 +278,20 @@ def seed_demo(*, scenario: str, seed: int, console: Console) -> str:
                 ("Price lists", writer.write_price_lists, len(plan.price_lists)),
                 ("Staff logins", writer.write_staff, len(plan.users)),
             ]
+            if stock is not None:
+                steps.append(
+                    ("Stock", partial(writer.write_stock, stock), StockWriter.units(stock))
+                )
             progress.update(task, total=sum(units for _, _, units in steps))
             for description, step, _ in steps:
                 progress.update(task, description=description)
                 step()
             progress.update(task, description="Done")
+        stock_lines, transfers = StockLevel.objects.count(), Transfer.objects.count()
     elapsed = time.monotonic() - started
     return (
         f"Seeded the {scenario} demo: {len(plan.stores)} stores, "
         f"{len(plan.warehouses)} warehouses, {len(plan.skus)} SKUs, "
+        f"{stock_lines:,} stock lines, {transfers} transfers, "
         f"{len(plan.users)} users in {elapsed:.1f} s"
     )

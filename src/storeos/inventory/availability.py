@@ -6,8 +6,6 @@ that serve the channel − the channel's safety buffer for the SKU, never below 
 channel the SKU may not be sold on (tobacco online).
 """
 
-from functools import partial
-
 from django.db import transaction
 from django.db.models import F, Q, Sum
 
@@ -67,15 +65,37 @@ def availability_for(*, channel: str, sku_ids: list[int]) -> dict[int, int]:
     }
 
 
+class _RefreshAfterCommit:
+    """The one after-commit callback of a transaction, collecting every SKU it touched."""
+
+    def __init__(self) -> None:
+        self.sku_ids: set[int] = set()
+        self.ran = False
+
+    def __call__(self) -> None:
+        from storeos.inventory.tasks import availability_refresh_task
+
+        self.ran = True
+        ordered = sorted(self.sku_ids)
+        for start in range(0, len(ordered), MAX_SKUS_PER_CALL):
+            availability_refresh_task(ordered[start : start + MAX_SKUS_PER_CALL])
+
+
 def availability_touch(*, sku_ids: list[int]) -> None:
-    """After this transaction commits, re-check these SKUs' availability on online channels."""
-    transaction.on_commit(partial(_enqueue_refresh, sorted(set(sku_ids))), robust=True)
+    """After this transaction commits, re-check these SKUs' availability on online channels.
 
-
-def _enqueue_refresh(sku_ids: list[int]) -> None:
-    from storeos.inventory.tasks import availability_refresh_task
-
-    availability_refresh_task(sku_ids)
+    A transaction that moves stock many times (a seed, an import, a long count) queues one
+    refresh job, not one per move: later calls add their SKUs to the callback already waiting.
+    """
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        for _savepoints, callback, _robust in connection.run_on_commit:
+            if isinstance(callback, _RefreshAfterCommit) and not callback.ran:
+                callback.sku_ids.update(sku_ids)
+                return
+    refresh = _RefreshAfterCommit()
+    refresh.sku_ids.update(sku_ids)
+    transaction.on_commit(refresh, robust=True)
 
 
 @transaction.atomic

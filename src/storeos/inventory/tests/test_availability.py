@@ -70,3 +70,26 @@ def test_a_sku_blocked_on_a_channel_is_never_promised_there(shelf, sku):
 
     assert availability_for(channel="online_mall", sku_ids=[sku.pk]) == {sku.pk: 0}
     assert availability_for(channel="delivery", sku_ids=[sku.pk]) == {sku.pk: 5}
+
+
+def test_one_transaction_queues_one_refresh_for_all_the_skus_it_touched(
+    shelf, sku, wine, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        stock_receive(actor=None, location=shelf, sku=sku, quantity=1, unit_cost=Decimal("50"))
+        stock_receive(actor=None, location=shelf, sku=sku, quantity=2, unit_cost=Decimal("50"))
+        stock_receive(
+            actor=None,
+            location=shelf,
+            sku=wine,
+            quantity=3,
+            unit_cost=Decimal("80"),
+            lot_code="L1",
+            expiry_date=dt.date(2030, 1, 1),
+        )
+
+    refreshes = [c for c in callbacks if type(c).__name__ == "_RefreshAfterCommit"]
+    assert len(refreshes) == 1
+    assert refreshes[0].sku_ids == {sku.pk, wine.pk}
