@@ -89,17 +89,12 @@ def _run_service(args) -> tuple[list[float], int]:
     return [ms for lat, _ in collected for ms in lat], sum(e for _, e in collected)
 
 
-def _token(port: int) -> str:
-    body = json.dumps(
-        {"username": "bench", "password": "bench-password-2026", "name": "bench"}
-    ).encode()
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/api/v1/auth/tokens",
-        data=body,
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request) as response:
-        return json.loads(response.read())["token"]
+def _token() -> str:
+    from storeos.accounts.models import User
+    from storeos.accounts.services import api_token_issue
+
+    _, secret = api_token_issue(actor=None, user=User.objects.get(username="bench"), name="bench")
+    return secret
 
 
 def _http_client(port, token, prices, store_id, n, deadline, out, lock) -> None:
@@ -159,7 +154,7 @@ def _run_http(args) -> tuple[list[float], int]:
                 break
             except OSError:
                 time.sleep(0.5)
-        token = _token(args.port)
+        token = _token()
         prices = _prices()
         store_id = Store.objects.get(code="B1").pk
         out, lock = [], threading.Lock()

@@ -87,6 +87,10 @@ def chain_seed(*, sku_count: int, units_per_sku: int, hot_units: int | None = No
     StockLevel.objects.bulk_create(levels)
     StockMove.objects.bulk_create(moves)
     SkuCost.objects.bulk_create(SkuCost(sku=s, average_cost=Decimal("5")) for s in skus)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # as autovacuum would have done on a live database
     user = User.objects.create_user(username="bench", password="bench-password-2026")
     RoleGrant.objects.create(user=user, role="cashier", store=store)
     print(f"seeded {len(skus)} SKUs in {time.time() - now:.1f} s", flush=True)

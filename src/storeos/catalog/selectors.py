@@ -101,6 +101,31 @@ def sku_get(*, sku_id: int, user=None) -> Sku:
     return sku
 
 
+def skus_for_lines(
+    *, sku_ids: list[int], barcodes: list[str], user=None
+) -> tuple[dict[int, Sku], dict[str, Sku]]:
+    """The SKUs a basket names, by id and by barcode, in at most two queries (no details).
+
+    Raises NotFound (sku_not_found / barcode_not_found) for the first id or code that is unknown.
+    """
+    require_catalog_view(user)
+    by_id = {sku.pk: sku for sku in Sku.objects.filter(pk__in=sorted(set(sku_ids)))}
+    for sku_id in sku_ids:
+        if sku_id not in by_id:
+            raise _sku_not_found(sku_id)
+    codes = sorted({refuse_nul((code or "").strip(), field="barcode") for code in barcodes})
+    by_code = {}
+    if codes:
+        for barcode in Barcode.objects.filter(code__in=codes).select_related("sku"):
+            by_code[barcode.code] = barcode.sku
+    for code in codes:
+        if code not in by_code:
+            raise NotFound(
+                f"No SKU has barcode {code}.", code="barcode_not_found", details={"barcode": code}
+            )
+    return by_id, by_code
+
+
 def sku_by_barcode(*, code: str, user=None) -> Sku:
     """The SKU a scanned barcode belongs to; NotFound (barcode_not_found) for an unknown code."""
     require_catalog_view(user)

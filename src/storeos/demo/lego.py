@@ -241,9 +241,10 @@ class _Catalog:
 
 def _add_sets(catalog: _Catalog) -> None:
     rng = catalog.rng
+    taken = {int(number) for number, _, _ in MINIFIGURE_WAVES}
     for theme in THEMES:
-        numbers = range(theme.number_base + 100, theme.number_base + 1000)
-        numbers = sorted(rng.sample(numbers, len(theme.sets)))
+        allowed = range(theme.number_base + 100, theme.number_base + 1000)
+        numbers = _unique(sorted(rng.sample(allowed, len(theme.sets))), allowed, taken)
         prices = [_set_price(theme, rng) for _ in theme.sets]
         prices[rng.randrange(len(prices))] = Decimal(theme.high)  # every theme has a hero set
         for number, name, price in zip(numbers, theme.sets, prices, strict=True):
@@ -257,6 +258,19 @@ def _add_sets(catalog: _Catalog) -> None:
             )  # fmt: skip
             catalog.sku(product, str(number), f"{theme.name} {name}", price,
                         spec=f"{pieces} 颗粒 · {theme.age}", unit="box")  # fmt: skip
+
+
+def _unique(numbers: list[int], allowed: range, taken: set[int]) -> list[int]:
+    """The drawn set numbers, each moved to the next free one in `allowed` if another theme or a
+    minifigure wave has it already (rather than drawing again, which would change every later
+    draw); `taken` grows by the numbers returned."""
+    clear = []
+    for number in numbers:
+        while number in taken:
+            number = allowed.start + (number + 1 - allowed.start) % len(allowed)
+        taken.add(number)
+        clear.append(number)
+    return sorted(clear)
 
 
 def _add_minifigures(catalog: _Catalog) -> None:
@@ -377,6 +391,6 @@ def build_lego_plan(seed: int) -> Plan:
         products=tuple(catalog.products),
         skus=tuple(catalog.skus),
         price_lists=_price_lists(catalog.skus, rng),
-        users=demo_staff(stores[0].code),
+        users=demo_staff([store.code for store in stores]),
         stock=STOCK,
     )

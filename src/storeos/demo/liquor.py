@@ -448,6 +448,6 @@ def build_liquor_plan(seed: int) -> Plan:
         products=tuple(products),
         skus=tuple(skus),
         price_lists=_price_lists(skus, rng),
-        users=demo_staff(stores[0].code),
+        users=demo_staff([store.code for store in stores]),
         stock=STOCK,
     )

@@ -26,10 +26,11 @@ from storeos.core.errors import Conflict, ValidationFailed
 from storeos.demo.lego import build_lego_plan
 from storeos.demo.liquor import build_liquor_plan
 from storeos.demo.plan import Plan
-from storeos.demo.staff import DEMO_PASSWORD, demo_staff
+from storeos.demo.staff import DEMO_PASSWORD, demo_staff, till_staff
 from storeos.demo.stock_plan import StockPlan, build_stock_plan
 from storeos.demo.stock_seed import StockWriter
 from storeos.inventory.models import StockLevel, Transfer
+from storeos.sales.models import Order, SalesReturn
 from storeos.stores import services as stores
 from storeos.stores.models import Region, Store
 
@@ -74,7 +75,7 @@ def demo_accounts() -> list[tuple[str, str, str]]:
     existing = set(User.objects.values_list("username", flat=True))
     return [
         (user.username, DEMO_PASSWORD, user.label.replace(first_store, where))
-        for user in demo_staff(first_store)
+        for user in demo_staff([store.code for store in plan.stores])
         if user.username in existing
     ]
 
@@ -242,6 +243,7 @@ class _Writer:
             stock=stock,
             skus=self.skus,
             users={user.username: user for user in self.users},
+            tills=till_staff([spec.code for spec in self.plan.stores]),
             advance=self.advance,
         ).write()
 
@@ -257,7 +259,8 @@ def seed_demo(*, scenario: str, seed: int, console: Console, with_stock: bool = 
     store_tz = Store._meta.get_field("time_zone").default
     stock = None
     if with_stock:
-        stock = build_stock_plan(plan, seed=seed, today=clock.today(store_tz), tz=store_tz)
+        # History runs up to this moment: today's tickets so far are in it.
+        stock = build_stock_plan(plan, seed=seed, now=clock.now(), tz=store_tz)
     with transaction.atomic():
         _refuse_unless_empty(plan)
         with Progress(
@@ -288,10 +291,11 @@ def seed_demo(*, scenario: str, seed: int, console: Console, with_stock: bool = 
                 step()
             progress.update(task, description="Done")
         stock_lines, transfers = StockLevel.objects.count(), Transfer.objects.count()
+        orders, returns = Order.objects.count(), SalesReturn.objects.count()
     elapsed = time.monotonic() - started
     return (
         f"Seeded the {scenario} demo: {len(plan.stores)} stores, "
         f"{len(plan.warehouses)} warehouses, {len(plan.skus)} SKUs, "
-        f"{stock_lines:,} stock lines, {transfers} transfers, "
-        f"{len(plan.users)} users in {elapsed:.1f} s"
+        f"{stock_lines:,} stock lines, {transfers} transfers, {orders:,} orders, "
+        f"{returns} returns, {len(plan.users)} users in {elapsed:.1f} s"
     )

@@ -1,5 +1,6 @@
-"""The demo chain's stock as plain data: opening receipts, two months of till sales, lots with
-their dates, stock policies, transfers and a scrap request, all relative to the seeding day.
+"""The demo chain's stock as plain data: opening receipts, two months of sales (drawn as
+tickets by sales_plan.py), lots with their dates, stock policies, transfers and a scrap request,
+all relative to the seeding moment.
 
 Quantities are chosen backwards: first what each location holds today (deep for bestsellers,
 shallow for spare parts, nothing for a few sold-out SKUs), then the sales; a receipt brings
@@ -15,13 +16,25 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from storeos.demo.plan import Plan, SkuSpec, StockProfile
+from storeos.demo.sales_plan import (
+    OnlineOrderSpec,
+    ReturnSpec,
+    SalesDrawer,
+    SalesPlan,
+    ShiftSpec,
+    TicketSpec,
+    keep_lines,
+)
 
 OPENING_DAYS = 70  # the opening stock arrived this many days before the seed
-SALES_DAYS = 60  # days of till history
+SALES_DAYS = 60  # days of till history before today (and today until the seeding moment)
 # High-proof baijiu and pu'er carry no shelf life (GB 7718), but a lot needs an expiry date.
 NOMINAL_LIFE_DAYS = 20 * 365
-SALE_REFERENCE = "demo-sale"
 POLICY_SKUS = 12
+# Stock is sized on the chain's demand profile; the two months on record sold this share of it
+# (a quiet spell), so shelves hold two to four weeks of cover and the seed rings about a thousand
+# orders per chain through the real checkout, which keeps it quick.
+SALES_PACE = 0.55
 ONLINE = "online_mall"
 
 
@@ -45,11 +58,13 @@ class ReceiptSpec:
 
 @dataclass(frozen=True)
 class SaleSpec:
+    """One line of a ticket or paid online order, as the stock sees it: units leaving a shelf."""
+
     at: dt.datetime
     location: str
     sku: str
     quantity: int
-    ticket: str
+    ticket: str  # TicketSpec / OnlineOrderSpec number
 
 
 @dataclass(frozen=True)
@@ -95,12 +110,21 @@ class BufferSpec:
 
 @dataclass(frozen=True)
 class Step:
-    """One dated thing that happened: a receipt, a sale, or a transfer being created, shipped
-    or received."""
+    """One dated thing that happened: a delivery, a till ticket, an online order placed, packed
+    or collected, a shift opened or closed, a return, or a transfer created, shipped or received.
+    """
 
     at: dt.datetime
-    action: str  # receive | sell | transfer_create | transfer_ship | transfer_receive
-    spec: ReceiptSpec | SaleSpec | TransferSpec
+    action: str  # receive | checkout | online_order | online_ready | online_pickup | shift_open
+    # | shift_close | return | transfer_create | transfer_ship | transfer_receive
+    spec: (
+        tuple[ReceiptSpec, ...]
+        | TicketSpec
+        | OnlineOrderSpec
+        | ShiftSpec
+        | ReturnSpec
+        | TransferSpec
+    )
 
 
 @dataclass(frozen=True)
@@ -112,11 +136,33 @@ class StockPlan:
     scrap: tuple[ScrapSpec, ...]
     policies: tuple[PolicySpec, ...]
     buffers: tuple[BufferSpec, ...]
+    orders: SalesPlan
+
+    def deliveries(self) -> list[tuple[ReceiptSpec, ...]]:
+        """Receipts grouped into delivery notes: one per location, day and reference."""
+        notes: dict[tuple, list[ReceiptSpec]] = {}
+        for receipt in self.receipts:
+            notes.setdefault((receipt.at, receipt.location, receipt.reference), []).append(receipt)
+        return [tuple(lines) for lines in notes.values()]
 
     def history(self) -> list[Step]:
-        """Receipts, sales and dated transfer steps, oldest first (ties keep plan order)."""
-        steps = [Step(r.at, "receive", r) for r in self.receipts]
-        steps += [Step(s.at, "sell", s) for s in self.sales]
+        """Deliveries, tickets, online orders, shifts, returns and dated transfer steps, oldest
+        first (ties keep plan order)."""
+        steps = [Step(note[0].at, "receive", note) for note in self.deliveries()]
+        steps += [Step(t.at, "checkout", t) for t in self.orders.tickets]
+        for order in self.orders.online_orders:
+            for action, at in (
+                ("online_order", order.at),
+                ("online_ready", order.ready_at),
+                ("online_pickup", order.picked_up_at),
+            ):
+                if at is not None:
+                    steps.append(Step(at, action, order))
+        for shift in self.orders.shifts:
+            steps.append(Step(shift.opened_at, "shift_open", shift))
+            if shift.closed_at is not None:
+                steps.append(Step(shift.closed_at, "shift_close", shift))
+        steps += [Step(r.at, "return", r) for r in self.orders.returns]
         for transfer in self.transfers:
             for action, at in (
                 ("transfer_create", transfer.created_at),
@@ -140,15 +186,6 @@ def back_room(store: str) -> str:
     return f"{store}-BACK"
 
 
-def _poisson(rng: random.Random, mean: float) -> int:
-    """Knuth's method: fine for the small daily means of a single store and SKU."""
-    limit, k, product = math.exp(-mean), 0, rng.random()
-    while product > limit:
-        k += 1
-        product *= rng.random()
-    return k
-
-
 def _split(total: int, weights: list[int]) -> list[int]:
     """`total` units shared by weight, largest remainders first, so the parts add up exactly."""
     if total <= 0:
@@ -164,12 +201,14 @@ def _split(total: int, weights: list[int]) -> list[int]:
 class _Builder:
     """Builds a StockPlan step by step; every draw comes from one seeded generator, in order."""
 
-    def __init__(self, plan: Plan, profile: StockProfile, seed: int, today: dt.date, tz: str):
+    def __init__(self, plan: Plan, profile: StockProfile, seed: int, now: dt.datetime, tz: str):
         self.plan = plan
         self.profile = profile
         self.rng = random.Random(f"{plan.scenario}-stock-{seed}")
-        self.today = today
+        self.sales_rng = random.Random(f"{plan.scenario}-sales-{seed}")
+        self.now = now
         self.tz = ZoneInfo(tz)
+        self.today = now.astimezone(self.tz).date()
         category = {p.code: p.category for p in plan.products}
         self.skus = {s.code: s for s in plan.skus}
         self.category = {s.code: category[s.product] for s in plan.skus}
@@ -183,6 +222,8 @@ class _Builder:
         self.ending: dict[str, dict[str, int]] = defaultdict(dict)
         self.rate: dict[str, dict[str, float]] = {}
         self.sales: list[SaleSpec] = []
+        self.tickets: list[TicketSpec] = []
+        self.online: list[OnlineOrderSpec] = []
         self.lots: dict[str, list[LotSpec]] = {}
         self.transfers: list[TransferSpec] = []
         # today's units per (location, SKU, lot code), once the lots are shared out
@@ -218,31 +259,34 @@ class _Builder:
                 rates[code] = 0.0 if code in dormant else demand * factor * noise
 
     def draw_sales(self) -> None:
-        """At most one till line per store, SKU and day, of about a basket's units; weekends
-        sell 40 % more."""
-        rng = self.rng
-        for store in self.stores:
-            for days_ago in range(SALES_DAYS, 0, -1):
-                day = self.today - dt.timedelta(days=days_ago)
-                busy = 1.4 if day.weekday() >= 5 else 1.0
-                lines = []
-                for code, rate in self.rate[store].items():
-                    basket = self.basket[code]
-                    if not rate or not _poisson(rng, rate * busy / basket):
-                        continue
-                    quantity = max(1, round(basket * rng.uniform(0.5, 1.5)))
-                    minute = rng.randrange(11 * 60)  # the store is open 10:00–21:00
-                    lines.append((minute, code, quantity))
-                for number, (minute, code, quantity) in enumerate(sorted(lines), start=1):
-                    self.sales.append(
-                        SaleSpec(
-                            at=self.at(days_ago, 10 + minute // 60, minute % 60),
-                            location=shelf(store),
-                            sku=code,
-                            quantity=quantity,
-                            ticket=f"{store}-{day:%Y%m%d}-{number:04d}",
-                        )
-                    )
+        """Two months of tickets and online orders (sales_plan.py), as lines leaving shelves."""
+        self.drawer = SalesDrawer(
+            rng=self.sales_rng,
+            stores=self.stores,
+            rates={
+                store: {code: rate * SALES_PACE for code, rate in rates.items()}
+                for store, rates in self.rate.items()
+            },
+            basket=self.basket,
+            skus=self.skus,
+            now=self.now,
+            tz=self.tz,
+        )
+        self.tickets = self.drawer.tickets(SALES_DAYS)
+        self.online = self.drawer.online_orders()
+        lines = [(t.at, t) for t in self.tickets]
+        lines += [(o.paid_at, o) for o in self.online if o.paid_at is not None]
+        self.sales = [
+            SaleSpec(at, shelf(order.store), code, quantity, order.number)
+            for at, order in lines
+            for code, quantity in order.lines
+        ]
+
+    def sales_after_lots(self) -> None:
+        """Drop from tickets and orders the lines the stock plan could not serve (no open lot)."""
+        kept = {(sale.ticket, sale.sku) for sale in self.sales}
+        self.tickets = keep_lines(self.tickets, kept)
+        self.online = keep_lines(self.online, kept)
 
     # --- what every location holds today ------------------------------------------------------
 
@@ -529,6 +573,27 @@ class _Builder:
         busiest = sorted(online, key=lambda c: (-chain[c], c))[:5]
         return [BufferSpec(ONLINE, c, 2 + self.rng.randint(0, 3), "hq") for c in busiest]
 
+    def plan_orders(self, policies, scrap: ScrapSpec, buffers) -> SalesPlan:
+        """The shifts the tickets were rung on, returns of a few tickets and today's unpaid
+        online order. Returns and the held order stay off the SKUs the stock story is about, so
+        the low-stock list, the scrap request and the transfers show what the story promises."""
+        protected = self.story_skus() | {p.sku for p in policies} | {b.sku for b in buffers}
+        protected |= {code for code, _, _ in scrap.lines}
+        protected |= {code for transfer in self.transfers for code, _ in transfer.lines}
+        on_shelf = self.ending[shelf(self.first)]
+        held = sorted(
+            code for code, rate in self.rate[self.first].items()
+            if rate > 0 and on_shelf.get(code, 0) >= 2 and code not in protected
+            and not self.skus[code].batch_tracked and not self.skus[code].blocked_channels
+        )  # fmt: skip
+        pending = self.drawer.pending_order(candidates=held)
+        return SalesPlan(
+            tickets=tuple(self.tickets),
+            online_orders=tuple(self.online + ([pending] if pending else [])),
+            shifts=tuple(self.drawer.shifts(SALES_DAYS)),
+            returns=tuple(self.drawer.returns(self.tickets, protected=protected)),
+        )
+
     def build(self) -> StockPlan:
         self.choose_rates()
         self.draw_sales()
@@ -537,7 +602,9 @@ class _Builder:
         self.make_lots()
         self.plan_transfers()
         receipts = self.receipts()
+        self.sales_after_lots()
         scrap = self.plan_scrap(policies)
+        buffers = self.plan_buffers()
         return StockPlan(
             lots=tuple(lot for specs in self.lots.values() for lot in specs),
             receipts=tuple(receipts),
@@ -545,12 +612,25 @@ class _Builder:
             transfers=tuple(self.transfers),
             scrap=(scrap,),
             policies=tuple(policies),
-            buffers=tuple(self.plan_buffers()),
+            buffers=tuple(buffers),
+            orders=self.plan_orders(policies, scrap, buffers),
         )
 
 
-def build_stock_plan(plan: Plan, *, seed: int, today: dt.date, tz: str) -> StockPlan | None:
-    """The stock of `plan`'s chain as of `today` (store wall-clock time zone `tz`)."""
+def build_stock_plan(
+    plan: Plan,
+    *,
+    seed: int,
+    tz: str,
+    now: dt.datetime | None = None,
+    today: dt.date | None = None,
+) -> StockPlan | None:
+    """The stock and sales of `plan`'s chain as of the instant `now` (or the start of `today`),
+    store wall-clock time zone `tz`. Sales run until `now`: today's until the seeding moment."""
     if plan.stock is None:
         return None
-    return _Builder(plan, plan.stock, seed, today, tz).build()
+    if now is None:
+        if today is None:
+            raise ValueError("build_stock_plan needs `now` or `today`")
+        now = dt.datetime.combine(today, dt.time.min, tzinfo=ZoneInfo(tz))
+    return _Builder(plan, plan.stock, seed, now, tz).build()

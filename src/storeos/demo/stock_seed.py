@@ -1,32 +1,36 @@
-"""Writes a demo StockPlan through the inventory services.
+"""Writes a demo StockPlan through the inventory services, and its sales through sales_seed.py.
 
-Receipts, sales and the month-old restock run in date order, each under a clock frozen at its
-own time, so stock cards, moving-average cost and "days of inventory" read like real history.
-Today's documents (the draft transfer, the scrap request, policies and buffers) follow at the
-real time, by the demo staff who would do them, and the nightly expiry scan runs last.
+Deliveries, tickets, shifts, online orders, returns and the month-old restock run in date
+order, each under a clock frozen at its own time, so stock cards, moving-average cost, "days of
+inventory", Z reports and the dashboard read like real history. Today's documents (the draft
+transfer, the scrap request, policies and buffers) follow at the real time, by the demo staff
+who would do them, and the nightly expiry scan runs last.
 """
 
 from collections.abc import Callable
 
 from storeos.catalog.models import Sku
 from storeos.core import clock
-from storeos.demo.stock_plan import (
-    SALE_REFERENCE,
-    LotSpec,
-    ReceiptSpec,
-    SaleSpec,
-    StockPlan,
-    TransferSpec,
-)
+from storeos.demo.sales_seed import SalesWriter
+from storeos.demo.stock_plan import LotSpec, ReceiptSpec, StockPlan, TransferSpec
 from storeos.inventory import expiry, policies, scrap, transfers
-from storeos.inventory.models import MoveKind, Transfer
-from storeos.inventory.services import channel_buffer_set, receipt_post
-from storeos.inventory.stock import Reference, stock_issue
+from storeos.inventory.models import Transfer
+from storeos.inventory.services import channel_buffer_set, receipt_post_lines
+from storeos.inventory.stock import ReceiveLine
 from storeos.stores.models import Location
 
 
 class StockWriter:
-    def __init__(self, *, stock: StockPlan, skus: dict[str, Sku], users: dict, advance):
+    def __init__(
+        self,
+        *,
+        stock: StockPlan,
+        skus: dict[str, Sku],
+        users: dict,
+        tills: dict[str, tuple[str, str]],
+        advance,
+    ):
+        """`users` by username; `tills`: per store code, its cashier's and associate's."""
         self.stock = stock
         self.skus = skus
         self.users = users
@@ -34,6 +38,26 @@ class StockWriter:
         self.locations = {loc.code: loc for loc in Location.objects.select_related("store")}
         self.lots: dict[tuple[str, str], LotSpec] = {(lot.sku, lot.code): lot for lot in stock.lots}
         self.transfers: dict[TransferSpec, Transfer] = {}
+        sales = SalesWriter(
+            skus=skus,
+            staff={
+                store: {"cashier": users[cashier], "associate": users[associate]}
+                for store, (cashier, associate) in tills.items()
+            },
+        )
+        self.actions: dict[str, Callable] = {
+            "receive": self.receive,
+            "transfer_create": self.transfer_create,
+            "transfer_ship": self.transfer_ship,
+            "transfer_receive": self.transfer_receive,
+            "checkout": sales.checkout,
+            "shift_open": sales.shift_open,
+            "shift_close": sales.shift_close,
+            "return": sales.sales_return,
+            "online_order": sales.online_order,
+            "online_ready": sales.online_ready,
+            "online_pickup": sales.online_pickup,
+        }
 
     @staticmethod
     def units(stock: StockPlan) -> int:
@@ -43,7 +67,7 @@ class StockWriter:
     def write(self) -> None:
         for step in self.stock.history():
             with clock.frozen(step.at):
-                getattr(self, step.action)(step.spec)
+                self.actions[step.action](step.spec)
             self.advance(1)
         for draft in self.stock.drafts():
             self.transfer_create(draft)
@@ -52,29 +76,27 @@ class StockWriter:
         expiry.expiry_scan()
         self.advance(1)
 
-    def receive(self, spec: ReceiptSpec) -> None:
-        lot = self.lots.get((spec.sku, spec.lot))
-        sku = self.skus[spec.sku]
-        receipt_post(
+    def receive(self, note: tuple[ReceiptSpec, ...]) -> None:
+        """One delivery note: every line of it received at once, at the SKU's catalog cost."""
+        lines = []
+        for spec in note:
+            lot = self.lots.get((spec.sku, spec.lot))
+            sku = self.skus[spec.sku]
+            lines.append(
+                ReceiveLine(
+                    sku=sku,
+                    quantity=spec.quantity,
+                    unit_cost=sku.cost,
+                    lot_code=spec.lot,
+                    expiry_date=lot.expiry_date if lot else None,
+                    production_date=lot.production_date if lot else None,
+                )
+            )
+        receipt_post_lines(
             actor=None,
-            location=self.locations[spec.location],
-            sku=sku,
-            quantity=spec.quantity,
-            unit_cost=sku.cost,
-            lot_code=spec.lot,
-            expiry_date=lot.expiry_date if lot else None,
-            production_date=lot.production_date if lot else None,
-            reference=spec.reference,
-        )
-
-    def sell(self, spec: SaleSpec) -> None:
-        stock_issue(
-            actor=None,
-            location=self.locations[spec.location],
-            sku=self.skus[spec.sku],
-            quantity=spec.quantity,
-            kind=MoveKind.SALE,
-            reference=Reference(SALE_REFERENCE, spec.ticket),
+            location=self.locations[note[0].location],
+            lines=lines,
+            reference=note[0].reference,
         )
 
     def transfer_create(self, spec: TransferSpec) -> None:

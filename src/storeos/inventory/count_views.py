@@ -14,11 +14,9 @@ from storeos.core.errors import DomainError
 from storeos.inventory import counts, forms, overview, selectors
 from storeos.inventory.models import StockCount
 from storeos.inventory.views import (
-    PAGE_SIZE,
     NotFoundLot,
     category_choices,
-    filter_form,
-    page_where,
+    document_list,
     paging,
     refusal,
     run_once,
@@ -32,26 +30,13 @@ VARIANCE_PAGE_SIZE = 100
 @require_GET
 @staff_page(Perm.INVENTORY_VIEW)
 def count_list(request):
-    form, params = filter_form(forms.DocumentFilterForm, request)
-    page = params.get("page") or 1
-    where = page_where(request, params.get("location"))
-    items, total = overview.count_list(
-        user=request.user,
-        locations=where["locations"],
-        status=params.get("status") or "",
-        offset=(page - 1) * PAGE_SIZE,
-        limit=PAGE_SIZE,
+    return document_list(
+        request,
+        selector=overview.count_list,
+        statuses=StockCount.Status.choices,
+        tab="counts",
+        template="inventory/count_list.html",
     )
-    context = {
-        **where,
-        **paging(request, page, total, PAGE_SIZE),
-        "form": form,
-        "items": items,
-        "statuses": StockCount.Status.choices,
-        "tab": "counts",
-        "can_create": bool(overview.move_locations(user=request.user, store=where["store"])),
-    }
-    return render(request, "inventory/count_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -40,6 +40,7 @@ from storeos.inventory.models import (
     StockCountUnknownCode,
     StockLevel,
 )
+from storeos.inventory.rfid import sgtin96_decode
 from storeos.inventory.stock import Reference, stock_adjust
 from storeos.stores.models import Location
 
@@ -263,6 +264,23 @@ def _parse_scan(text: str) -> list[tuple[int, str, int]]:
     return parsed
 
 
+def _tags_to_gtins(parsed: list[tuple[int, str, int]]) -> list[tuple[int, str, int]]:
+    """Replace RFID tag codes by the barcode they encode, one unit per tag however many times
+    the reader reported it; other lines pass through."""
+    seen: set[tuple[str, int]] = set()
+    result = []
+    for number, code, quantity in parsed:
+        tag = sgtin96_decode(code)
+        if tag is None:
+            result.append((number, code, quantity))
+            continue
+        if (tag.gtin14, tag.serial) in seen:
+            continue
+        seen.add((tag.gtin14, tag.serial))
+        result.append((number, tag.ean13 or tag.gtin14, 1))
+    return result
+
+
 def _resolve_codes(codes: list[str]) -> dict[str, Sku]:
     """Scanned code → SKU: catalog barcodes first, then SKU codes."""
     codes = sorted(set(codes))
@@ -286,7 +304,7 @@ def count_upload(*, actor, count: StockCount, text: str) -> UploadResult:
     the variance report; SKUs outside the count's scope are listed back and not recorded."""
     require(actor, Perm.INVENTORY_MOVE, count.location.store_id)
     count = _lock_open(count)
-    parsed = _parse_scan(text or "")
+    parsed = _tags_to_gtins(_parse_scan(text or ""))
     skus = _resolve_codes([code for _, code, _ in parsed])
     result = UploadResult(lines_read=len(parsed))
     units: dict[int, int] = defaultdict(int)

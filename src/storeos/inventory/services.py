@@ -17,7 +17,13 @@ from storeos.core.errors import ValidationFailed
 from storeos.inventory import reservations
 from storeos.inventory.errors import ReservationNotFound
 from storeos.inventory.models import Batch, ChannelBuffer, ExpiryAlert, Reservation, StockMove
-from storeos.inventory.stock import Reference, stock_adjust, stock_receive
+from storeos.inventory.stock import (
+    ReceiveLine,
+    Reference,
+    stock_adjust,
+    stock_receive,
+    stock_receive_lines,
+)
 from storeos.stores.models import Location
 
 
@@ -46,6 +52,26 @@ def receipt_post(
         expiry_date=expiry_date,
         production_date=production_date,
         reference=Reference("receipt", reference),
+    )
+
+
+@transaction.atomic
+def receipt_post_lines(
+    *,
+    actor,
+    location: Location,
+    lines: list[ReceiveLine],
+    reference: str = "",
+    note: str = "",
+) -> list[StockMove]:
+    """A whole delivery note received at a location at once: every line or, on bad input, none."""
+    require_unless_system(actor, Perm.INVENTORY_MOVE, location.store_id)
+    return stock_receive_lines(
+        actor=actor,
+        location=location,
+        lines=lines,
+        reference=Reference("receipt", reference),
+        note=note,
     )
 
 

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 
 from storeos.catalog.models import Sku
@@ -277,6 +277,86 @@ def _take_line(
     )
 
 
+# One conditional UPDATE takes a whole basket of SKUs that are not batch-tracked (most of a toy or
+# grocery basket): the same guard as `level_take`, without a read before it. SQLite (3.35+) and
+# PostgreSQL both accept UPDATE … FROM (VALUES …) … RETURNING; VALUES columns are column1, 2.
+# The IN list repeats the SKU ids so the (location, SKU) index is used whatever the statistics
+# say; without it a planner that misjudges a big location scans all its rows.
+_TAKE_UNTRACKED_SQL = """
+UPDATE inventory_stocklevel
+   SET on_hand = inventory_stocklevel.on_hand - wanted.column2
+  FROM (VALUES {rows}) AS wanted
+ WHERE inventory_stocklevel.location_id = %s
+   AND inventory_stocklevel.batch_id IS NULL
+   AND inventory_stocklevel.sku_id IN ({sku_ids})
+   AND inventory_stocklevel.sku_id = wanted.column1
+   AND inventory_stocklevel.on_hand - inventory_stocklevel.reserved >= wanted.column2
+RETURNING inventory_stocklevel.sku_id,
+          (SELECT c.average_cost FROM inventory_skucost c
+            WHERE c.sku_id = inventory_stocklevel.sku_id),
+          inventory_stocklevel.on_hand - inventory_stocklevel.reserved,
+          (SELECT COALESCE(MAX(b.quantity), 0) FROM inventory_channelbuffer b
+            WHERE b.sku_id = inventory_stocklevel.sku_id)
+"""
+
+
+@dataclass(frozen=True)
+class _Taken:
+    average_cost: Decimal | None
+    # Whether a channel could have sold out: ATP = free stock over the channel's locations minus
+    # its buffer, so it can only reach zero when the free stock left here is within the buffer.
+    may_sell_out: bool
+
+
+def _take_untracked(*, location: Location, lines: list[IssueLine]) -> dict[int, _Taken]:
+    """Take every line's units in one statement; what was taken, by SKU id.
+
+    A SKU missing from the result was short (or has batch rows): the caller takes it level by
+    level, which raises InsufficientStock if it really is short.
+    """
+    wanted: dict[int, int] = {}
+    for line in lines:
+        wanted[line.sku.pk] = wanted.get(line.sku.pk, 0) + line.quantity
+    rows = ", ".join(["(CAST(%s AS INTEGER), CAST(%s AS INTEGER))"] * len(wanted))
+    sku_ids = sorted(wanted)
+    params = [value for sku_id in sku_ids for value in (sku_id, wanted[sku_id])]
+    params += [location.pk, *sku_ids]
+    sql = _TAKE_UNTRACKED_SQL.format(rows=rows, sku_ids=", ".join(["%s"] * len(sku_ids)))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        # A raw cursor skips Django's converters: SQLite hands the cost back as a float.
+        return {
+            sku_id: _Taken(
+                average_cost=None
+                if cost is None
+                else Decimal(str(cost)).quantize(valuation.COST_PLACES),
+                may_sell_out=free_left <= buffer,
+            )
+            for sku_id, cost, free_left, buffer in cursor.fetchall()
+        }
+
+
+def _untracked_moves(
+    *, location: Location, line: IssueLine, kind: str, cost: Decimal | None, actor, note: str
+) -> list[StockMove]:
+    unit_cost = cost if cost is not None else Decimal(line.sku.cost)
+    return [
+        StockMove(
+            at=clock.now(),
+            kind=kind,
+            location=location,
+            sku=line.sku,
+            batch=None,
+            quantity=-line.quantity,
+            unit_cost=unit_cost,
+            reference_type=line.reference.type,
+            reference_id=str(line.reference.id),
+            actor=actor if getattr(actor, "pk", None) else None,
+            note=note,
+        )
+    ]
+
+
 @transaction.atomic
 def stock_issue_lines(
     *,
@@ -293,12 +373,26 @@ def stock_issue_lines(
         raise QuantityInvalid(f"{kind} is not an outgoing move.", code="move_kind_invalid")
     for line in lines:
         require_positive(line.quantity)
+    untracked = [ln for ln in lines if ln.batch is None and not ln.sku.batch_tracked]
+    taken = _take_untracked(location=location, lines=untracked) if untracked else {}
     per_line = [
-        _take_line(location=location, line=line, kind=kind, actor=actor, note=note)
+        _untracked_moves(
+            location=location,
+            line=line,
+            kind=kind,
+            cost=taken[line.sku.pk].average_cost,
+            actor=actor,
+            note=note,
+        )
+        if line.sku.pk in taken and line.batch is None and not line.sku.batch_tracked
+        else _take_line(location=location, line=line, kind=kind, actor=actor, note=note)
         for line in lines
     ]
     StockMove.objects.bulk_create([move for moves in per_line for move in moves])
-    availability_touch(sku_ids=[line.sku.pk for line in lines])
+    # Taking stock can only make a SKU unavailable; skip the refresh where it cannot have.
+    watched = [ln.sku.pk for ln in lines if ln.sku.pk not in taken or taken[ln.sku.pk].may_sell_out]
+    if watched:
+        availability_touch(sku_ids=watched)
     return per_line
 
 
@@ -392,3 +486,132 @@ def stock_adjust(
         actor=actor,
         note=note,
     )
+
+
+@dataclass(frozen=True)
+class ReceiveLine:
+    """One line of a delivery: a SKU, how many, at what cost, and its lot when batch-tracked."""
+
+    sku: Sku
+    quantity: int
+    unit_cost: Decimal
+    lot_code: str = ""
+    expiry_date: dt.date | None = None
+    production_date: dt.date | None = None
+
+
+@transaction.atomic
+def stock_receive_lines(
+    *,
+    actor,
+    location: Location,
+    lines: list[ReceiveLine],
+    reference: Reference = Reference(),
+    note: str = "",
+) -> list[StockMove]:
+    """A delivery of several lines arrives at one location: all of it or, on bad input, none.
+
+    Each line does what `stock_receive` does, in bulk where it can: lots are resolved once per
+    lot, the moving-average cost is blended once per SKU (the lines of one SKU as one receipt at
+    their weighted cost, which is the same average), missing level rows are created in one
+    INSERT, the moves are written in one INSERT, and one availability refresh is queued.
+    Returns the moves in line order.
+    """
+    if not lines:
+        raise QuantityInvalid("A receipt needs at least one line.", code="lines_required")
+    for line in lines:
+        require_positive(line.quantity)
+        if line.unit_cost is None or Decimal(line.unit_cost) < 0:
+            raise QuantityInvalid("Unit cost must not be negative.", code="cost_invalid")
+    line_batches = _batches_resolve(lines)
+    _costs_blend(lines)
+    keys = [
+        (line.sku.pk, getattr(batch, "pk", None))
+        for line, batch in zip(lines, line_batches, strict=True)
+    ]
+    levels = _levels_get_or_create(location=location, keys=set(keys))
+    added: dict[int, int] = {}
+    for line, key in zip(lines, keys, strict=True):
+        added[levels[key]] = added.get(levels[key], 0) + line.quantity
+    for level_id in sorted(added):  # in pk order, as every writer locks rows
+        level_add(level_id=level_id, quantity=added[level_id])
+    now = clock.now()
+    moves = StockMove.objects.bulk_create(
+        StockMove(
+            at=now,
+            kind=MoveKind.RECEIVE,
+            location=location,
+            sku=line.sku,
+            batch=batch,
+            quantity=line.quantity,
+            unit_cost=Decimal(line.unit_cost),
+            reference_type=reference.type,
+            reference_id=str(reference.id),
+            actor=actor if getattr(actor, "pk", None) else None,
+            note=note,
+        )
+        for line, batch in zip(lines, line_batches, strict=True)
+    )
+    availability_touch(sku_ids=sorted({line.sku.pk for line in lines}))
+    return moves
+
+
+def _batches_resolve(lines: list[ReceiveLine]) -> list[Batch | None]:
+    """Each line's batch (None when untracked), resolved once per lot as `stock_receive` does."""
+    resolved: dict[tuple[int, str, dt.date | None, dt.date | None], Batch | None] = {}
+    for line in lines:
+        key = (line.sku.pk, line.lot_code, line.expiry_date, line.production_date)
+        if key not in resolved:
+            resolved[key] = batch_resolve(
+                sku=line.sku,
+                lot_code=line.lot_code,
+                expiry_date=line.expiry_date,
+                production_date=line.production_date,
+            )
+    return [
+        resolved[(line.sku.pk, line.lot_code, line.expiry_date, line.production_date)]
+        for line in lines
+    ]
+
+
+def _costs_blend(lines: list[ReceiveLine]) -> None:
+    """One moving-average update per SKU, SKUs in pk order (their cost rows are locked)."""
+    per_sku: dict[int, tuple[Sku, int, Decimal]] = {}
+    for line in lines:
+        sku, units, value = per_sku.get(line.sku.pk, (line.sku, 0, Decimal(0)))
+        per_sku[line.sku.pk] = (
+            sku,
+            units + line.quantity,
+            value + Decimal(line.unit_cost) * line.quantity,
+        )
+    for sku_id in sorted(per_sku):
+        sku, units, value = per_sku[sku_id]
+        valuation.cost_receive(sku=sku, quantity=units, unit_cost=value / units)
+
+
+def _levels_get_or_create(
+    *, location: Location, keys: set[tuple[int, int | None]]
+) -> dict[tuple[int, int | None], int]:
+    """Level ids by (SKU id, batch id) at `location`; the missing rows are created in one INSERT
+    (a row a concurrent receipt created first is kept, not duplicated)."""
+
+    def existing() -> dict[tuple[int, int | None], int]:
+        rows = StockLevel.objects.filter(
+            location=location, sku_id__in=sorted({sku_id for sku_id, _ in keys})
+        ).values_list("sku_id", "batch_id", "pk")
+        return {
+            (sku_id, batch_id): pk for sku_id, batch_id, pk in rows if (sku_id, batch_id) in keys
+        }
+
+    found = existing()
+    missing = sorted(keys - set(found), key=lambda key: (key[0], key[1] or 0))
+    if missing:
+        StockLevel.objects.bulk_create(
+            [
+                StockLevel(location=location, sku_id=sku_id, batch_id=batch_id)
+                for sku_id, batch_id in missing
+            ],
+            ignore_conflicts=True,
+        )
+        found = existing()
+    return found

@@ -197,28 +197,40 @@ def stock_card(request, location_id: int, sku_id: int):
 @require_GET
 @staff_page(Perm.INVENTORY_VIEW)
 def transfer_list(request):
+    return document_list(
+        request,
+        selector=overview.transfer_list,
+        statuses=Transfer.Status.choices,
+        tab="transfers",
+        template="inventory/transfer_list.html",
+        extra_filters=("direction", "q"),
+    )
+
+
+def document_list(request, *, selector, statuses, tab: str, template: str, extra_filters=()):
+    """The list page of one kind of stock document (transfers, counts, scrap requests): the
+    filter bar, one page of the selector's rows, and whether the user may start a new one."""
     form, params = filter_form(forms.DocumentFilterForm, request)
     page = params.get("page") or 1
     where = page_where(request, params.get("location"))
-    items, total = overview.transfer_list(
+    items, total = selector(
         user=request.user,
         locations=where["locations"],
         status=params.get("status") or "",
-        direction=params.get("direction") or "",
-        q=params.get("q") or "",
         offset=(page - 1) * PAGE_SIZE,
         limit=PAGE_SIZE,
+        **{name: params.get(name) or "" for name in extra_filters},
     )
     context = {
         **where,
         **paging(request, page, total, PAGE_SIZE),
         "form": form,
         "items": items,
-        "statuses": Transfer.Status.choices,
-        "tab": "transfers",
+        "statuses": statuses,
+        "tab": tab,
         "can_create": bool(overview.move_locations(user=request.user, store=where["store"])),
     }
-    return render(request, "inventory/transfer_list.html", context)
+    return render(request, template, context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -343,26 +355,13 @@ def transfer_receive(request, transfer_id: int):
 @require_GET
 @staff_page(Perm.INVENTORY_VIEW)
 def scrap_list(request):
-    form, params = filter_form(forms.DocumentFilterForm, request)
-    page = params.get("page") or 1
-    where = page_where(request, params.get("location"))
-    items, total = overview.scrap_list(
-        user=request.user,
-        locations=where["locations"],
-        status=params.get("status") or "",
-        offset=(page - 1) * PAGE_SIZE,
-        limit=PAGE_SIZE,
+    return document_list(
+        request,
+        selector=overview.scrap_list,
+        statuses=ScrapRequest.Status.choices,
+        tab="scrap",
+        template="inventory/scrap_list.html",
     )
-    context = {
-        **where,
-        **paging(request, page, total, PAGE_SIZE),
-        "form": form,
-        "items": items,
-        "statuses": ScrapRequest.Status.choices,
-        "tab": "scrap",
-        "can_create": bool(overview.move_locations(user=request.user, store=where["store"])),
-    }
-    return render(request, "inventory/scrap_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from ninja import Query, Router, Status
 
 from storeos.api.schemas import ErrorOut
-from storeos.catalog.selectors import sku_by_barcode, sku_get
+from storeos.catalog.selectors import skus_for_lines
 from storeos.core.errors import NotFound
 from storeos.inventory.selectors import batch_get
 from storeos.sales import online, selectors, shifts
@@ -49,12 +49,14 @@ def _errors(*statuses: int) -> dict[int, type[ErrorOut]]:
 
 # --- Turning request bodies into service arguments ------------------------------------------------
 def _cart_lines(user, lines: list[LineIn]) -> list[CartLine]:
+    by_id, by_code = skus_for_lines(
+        user=user,
+        sku_ids=[line.sku_id for line in lines if line.sku_id is not None],
+        barcodes=[line.barcode for line in lines if line.sku_id is None],
+    )
     cart = []
     for line in lines:
-        if line.sku_id is not None:
-            sku = sku_get(user=user, sku_id=line.sku_id)
-        else:
-            sku = sku_by_barcode(user=user, code=line.barcode)
+        sku = by_id[line.sku_id] if line.sku_id is not None else by_code[line.barcode.strip()]
         cart.append(CartLine(sku, line.quantity, batch_get(sku=sku, batch_id=line.batch_id)))
     return cart
 

@@ -63,9 +63,8 @@ class Tender:
 
 def selling_location(*, store: Store, channel: str) -> Location:
     """The store's sellable location that serves the channel (the shop floor for the till)."""
-    for location in Location.objects.filter(store=store, sellable=True, is_active=True).order_by(
-        "code"
-    ):
+    locations = Location.objects.filter(store=store, sellable=True, is_active=True)
+    for location in locations.select_related("store").order_by("code"):
         if channel in (location.channels or []):
             return location
     raise NoSellingLocation(

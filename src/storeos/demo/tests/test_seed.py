@@ -13,13 +13,13 @@ from storeos.accounts.models import RoleGrant
 from storeos.accounts.permissions import Perm, has_perm
 from storeos.catalog.models import Barcode, PriceList, Series, Sku
 from storeos.catalog.price_resolution import price_for
+from storeos.core import clock
 from storeos.core.channels import ONLINE_CHANNELS
 from storeos.core.errors import Conflict, ValidationFailed
 from storeos.demo.barcodes import is_valid_ean13
 from storeos.demo.seed import demo_accounts, seed_demo, seeded_scenario
-from storeos.inventory.models import (
-    StockLevel,
-)
+from storeos.inventory.models import StockLevel
+from storeos.sales.models import Order
 from storeos.stores.models import Location, Region, Store, Zone
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +44,11 @@ def test_seeding_lego_builds_three_stores_two_warehouses_and_about_300_skus():
     summary = seed_demo(scenario="lego", seed=42, console=_quiet())
 
     assert summary.startswith("Seeded the lego demo: 3 stores, 2 warehouses, 299 SKUs, ")
-    assert re.search(r" \d{1,3}(,\d{3})* stock lines, 3 transfers, 6 users in ", summary)
+    assert re.search(
+        r" \d{1,3}(,\d{3})* stock lines, 3 transfers, \d{1,3}(,\d{3})* orders, \d returns, "
+        r"11 users in ",
+        summary,
+    )
     assert seeded_scenario() == "lego"
     stores = list(Store.objects.all())
     assert Counter(s.city for s in stores) == {"上海": 2, "杭州": 1}
@@ -111,6 +115,11 @@ def test_demo_accounts_log_in_with_their_printed_passwords_and_hold_their_roles(
         "manager",
         "cashier",
         "warehouse",
+        "cashier2",
+        "cashier3",
+        "associate",
+        "associate2",
+        "associate3",
     ]
     users = {}
     for username, password, role in accounts:
@@ -126,19 +135,29 @@ def test_demo_accounts_log_in_with_their_printed_passwords_and_hold_their_roles(
     assert has_perm(users["cashier"], Perm.CATALOG_VIEW, first)
     assert not has_perm(users["hq"], Perm.CATALOG_EDIT)
     store_grants = RoleGrant.objects.filter(store__isnull=False)
+    third = Store.objects.get(code="JY-SZ01")
     assert set(store_grants.values_list("user__username", "store__code")) == {
         ("manager", first.code),
         ("cashier", first.code),
+        ("associate", first.code),
+        ("cashier2", second.code),
+        ("associate2", second.code),
+        ("cashier3", third.code),
+        ("associate3", third.code),
     }
+    assert not has_perm(users["cashier2"], Perm.SALES_CHECKOUT, first)
+    assert has_perm(users["cashier2"], Perm.SALES_CHECKOUT, second)
     assert first.code in dict((a[0], a[2]) for a in accounts)["manager"]
 
 
-def test_the_same_seed_writes_the_same_catalog_and_the_same_stock():
-    def seed_and_collect(seed: int, *, with_stock: bool = True) -> tuple[list[tuple], list[tuple]]:
+def test_the_same_seed_writes_the_same_catalog_stock_and_sales():
+    moment = clock.now()
+
+    def seed_and_collect(seed: int, *, with_stock: bool = True) -> tuple[list, list, list]:
         class Rollback(Exception):
             pass
 
-        with pytest.raises(Rollback), transaction.atomic():
+        with pytest.raises(Rollback), transaction.atomic(), clock.frozen(moment):
             seed_demo(scenario="liquor", seed=seed, console=_quiet(), with_stock=with_stock)
             catalog = list(
                 Sku.objects.order_by("code").values_list(
@@ -150,16 +169,22 @@ def test_the_same_seed_writes_the_same_catalog_and_the_same_stock():
                     "location__code", "sku__code", "batch__lot_code"
                 ).values_list("location__code", "sku__code", "batch__lot_code", "on_hand")
             )
+            sales = list(
+                Order.objects.order_by("number").values_list(
+                    "number", "status", "total", "refunded_total"
+                )
+            )
             raise Rollback
         assert not Sku.objects.exists() and not StockLevel.objects.exists()
-        return catalog, stock
+        assert not Order.objects.exists()
+        return catalog, stock, sales
 
     first = seed_and_collect(11)
     again = seed_and_collect(11)
     # Another seed's stock differs too: test_stock_plan.py shows it without the database.
-    other, _ = seed_and_collect(12, with_stock=False)
+    other, _, _ = seed_and_collect(12, with_stock=False)
 
-    assert first[1] and first == again
+    assert first[1] and first[2] and first == again
     assert first[0] != other
 
 

@@ -93,3 +93,19 @@ def test_one_transaction_queues_one_refresh_for_all_the_skus_it_touched(
     refreshes = [c for c in callbacks if type(c).__name__ == "_RefreshAfterCommit"]
     assert len(refreshes) == 1
     assert refreshes[0].sku_ids == {sku.pk, wine.pk}
+
+
+def test_a_sale_that_leaves_plenty_on_the_shelf_queues_no_refresh(
+    shelf, sku, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        stock_receive(actor=None, location=shelf, sku=sku, quantity=50, unit_cost=Decimal("50"))
+    ChannelBuffer.objects.create(channel="online_mall", sku=sku, quantity=5)
+
+    with django_capture_on_commit_callbacks() as deep:
+        stock_issue(actor=None, location=shelf, sku=sku, quantity=40)  # 10 left, buffer 5
+    with django_capture_on_commit_callbacks() as shallow:
+        stock_issue(actor=None, location=shelf, sku=sku, quantity=6)  # 4 left: within the buffer
+
+    assert deep == []
+    assert [type(c).__name__ for c in shallow] == ["_RefreshAfterCommit"]
