@@ -15,8 +15,8 @@ from storeos.demo.sales_seed import SalesWriter
 from storeos.demo.stock_plan import LotSpec, ReceiptSpec, StockPlan, TransferSpec
 from storeos.inventory import expiry, policies, scrap, transfers
 from storeos.inventory.models import Transfer
+from storeos.inventory.receiving import ReceiveLine
 from storeos.inventory.services import channel_buffer_set, receipt_post_lines
-from storeos.inventory.stock import ReceiveLine
 from storeos.stores.models import Location
 
 

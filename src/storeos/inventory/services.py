@@ -17,13 +17,8 @@ from storeos.core.errors import ValidationFailed
 from storeos.inventory import reservations
 from storeos.inventory.errors import ReservationNotFound
 from storeos.inventory.models import Batch, ChannelBuffer, ExpiryAlert, Reservation, StockMove
-from storeos.inventory.stock import (
-    ReceiveLine,
-    Reference,
-    stock_adjust,
-    stock_receive,
-    stock_receive_lines,
-)
+from storeos.inventory.receiving import ReceiveLine, stock_receive_lines
+from storeos.inventory.stock import Reference, stock_adjust, stock_receive
 from storeos.stores.models import Location
 
 

@@ -9,15 +9,10 @@ from storeos.core import clock
 from storeos.core.errors import PermissionDenied
 from storeos.inventory.errors import BatchInvalid, BatchRequired, QuantityInvalid
 from storeos.inventory.models import Batch, MoveKind, SkuCost, StockLevel, StockMove
+from storeos.inventory.receiving import ReceiveLine, stock_receive_lines
 from storeos.inventory.selectors import levels_mismatching_moves
 from storeos.inventory.services import receipt_post_lines
-from storeos.inventory.stock import (
-    ReceiveLine,
-    Reference,
-    stock_issue,
-    stock_receive,
-    stock_receive_lines,
-)
+from storeos.inventory.stock import Reference, stock_issue, stock_receive
 from storeos.inventory.tests.conftest import make_user
 from storeos.inventory.valuation import cost_current
 
