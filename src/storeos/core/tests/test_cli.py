@@ -38,7 +38,9 @@ def test_check_reports_unapplied_migrations_and_exits_1(tmp_path):
 
 
 def test_check_passes_on_a_migrated_database(tmp_path):
-    migrated = run_storeos("manage", "migrate", "-v", "0", STOREOS_DATA_DIR=str(tmp_path))
+    migrated = run_storeos(
+        "manage", "migrate", "-v", "0", STOREOS_DATA_DIR=str(tmp_path), DATABASE_URL=""
+    )
     assert migrated.returncode == 0, migrated.stderr
 
     result = run_storeos("check", STOREOS_DATA_DIR=str(tmp_path), DATABASE_URL="")
