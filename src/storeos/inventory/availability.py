@@ -7,7 +7,8 @@ channel the SKU may not be sold on (tobacco online).
 """
 
 from django.db import transaction
-from django.db.models import F, Q, Sum
+from django.db.models import F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from storeos.catalog.models import Sku
 from storeos.core import clock
@@ -48,21 +49,27 @@ def availability_for(*, channel: str, sku_ids: list[int]) -> dict[int, int]:
             details={"requested": len(sku_ids)},
         )
     sku_ids = sorted(set(sku_ids))
-    free = free_stock(sku_ids=sku_ids, location_ids=channel_location_ids(channel=channel))
-    buffers = dict(
-        ChannelBuffer.objects.filter(channel=channel, sku_id__in=sku_ids).values_list(
-            "sku_id", "quantity"
+    # One query over the SKUs (the id list is sent once): free stock and buffer as subqueries.
+    free = (
+        StockLevel.objects.filter(
+            sku=OuterRef("pk"), location_id__in=channel_location_ids(channel=channel)
         )
+        .filter(Q(batch__isnull=True) | Q(batch__expiry_date__gte=clock.today()))
+        .values("sku")
+        .annotate(units=Sum(F("on_hand") - F("reserved")))
+        .values("units")
     )
-    blocked = {
-        pk
-        for pk, channels in Sku.objects.filter(pk__in=sku_ids).values_list("pk", "blocked_channels")
-        if channel in (channels or [])
+    buffer = ChannelBuffer.objects.filter(channel=channel, sku=OuterRef("pk")).values("quantity")
+    rows = (
+        Sku.objects.filter(pk__in=sku_ids)
+        .annotate(free=Coalesce(Subquery(free), 0), buffer=Coalesce(Subquery(buffer[:1]), 0))
+        .values_list("pk", "blocked_channels", "free", "buffer")
+    )
+    units = {
+        pk: 0 if channel in (blocked or []) else max(free_units - held_back, 0)
+        for pk, blocked, free_units, held_back in rows
     }
-    return {
-        sid: 0 if sid in blocked else max(free.get(sid, 0) - buffers.get(sid, 0), 0)
-        for sid in sku_ids
-    }
+    return {sid: units.get(sid, 0) for sid in sku_ids}
 
 
 class _RefreshAfterCommit:
