@@ -12,3 +12,9 @@ class ErrorOut(Schema):
     code: str
     message: str
     details: dict[str, Any] = Field(default_factory=dict)
+
+
+def error_responses(*statuses: int) -> dict[int, type[ErrorOut]]:
+    """The `response=` entries of an operation's refusals: 401, 403 and 422 always, plus the
+    statuses it names (404, 409…), so the OpenAPI document lists every 4xx it can answer."""
+    return {status: ErrorOut for status in (401, 403, 422, *statuses)}

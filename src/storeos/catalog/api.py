@@ -2,7 +2,7 @@
 
 from ninja import Query, Router, Status
 
-from storeos.api.schemas import ErrorOut
+from storeos.api.schemas import error_responses
 from storeos.catalog import selectors, services
 from storeos.catalog.schemas import (
     BarcodeIn,
@@ -34,18 +34,18 @@ from storeos.stores.selectors import store_get, store_lookup
 router = Router(tags=["catalog"])
 
 
-def _errors(*statuses: int) -> dict[int, type[ErrorOut]]:
-    return {status: ErrorOut for status in (401, 403, 422, *statuses)}
-
-
 # --- Categories, series, products ----------------------------------------------------------------
-@router.get("/categories", response={200: list[CategoryOut], **_errors()}, summary="Categories")
+@router.get(
+    "/categories", response={200: list[CategoryOut], **error_responses()}, summary="Categories"
+)
 def category_list(request):
     return list(selectors.category_list(user=request.auth))
 
 
 @router.post(
-    "/categories", response={201: CategoryOut, **_errors(404, 409)}, summary="Add a category"
+    "/categories",
+    response={201: CategoryOut, **error_responses(404, 409)},
+    summary="Add a category",
 )
 def category_create(request, payload: CategoryIn):
     parent = (
@@ -59,17 +59,17 @@ def category_create(request, payload: CategoryIn):
     return Status(201, category)
 
 
-@router.get("/series", response={200: list[SeriesOut], **_errors()}, summary="Series")
+@router.get("/series", response={200: list[SeriesOut], **error_responses()}, summary="Series")
 def series_list(request):
     return list(selectors.series_list(user=request.auth))
 
 
-@router.post("/series", response={201: SeriesOut, **_errors(409)}, summary="Add a series")
+@router.post("/series", response={201: SeriesOut, **error_responses(409)}, summary="Add a series")
 def series_create(request, payload: SeriesIn):
     return Status(201, services.series_create(actor=request.auth, **payload.model_dump()))
 
 
-@router.get("/products", response={200: ProductPage, **_errors(404)}, summary="Products")
+@router.get("/products", response={200: ProductPage, **error_responses(404)}, summary="Products")
 def product_list(request, filters: Query[ProductFilter]):
     items, total = selectors.product_list(
         user=request.auth,
@@ -80,7 +80,9 @@ def product_list(request, filters: Query[ProductFilter]):
     return {"items": items, "total": total, "offset": filters.offset, "limit": filters.limit}
 
 
-@router.post("/products", response={201: ProductOut, **_errors(404, 409)}, summary="Add a product")
+@router.post(
+    "/products", response={201: ProductOut, **error_responses(404, 409)}, summary="Add a product"
+)
 def product_create(request, payload: ProductIn):
     data = payload.model_dump()
     category = selectors.category_get(category_id=data.pop("category_id"))
@@ -91,7 +93,7 @@ def product_create(request, payload: ProductIn):
 
 
 # --- SKUs and barcodes ----------------------------------------------------------------------------
-@router.get("/skus", response={200: SkuPage, **_errors()}, summary="Search SKUs")
+@router.get("/skus", response={200: SkuPage, **error_responses()}, summary="Search SKUs")
 def sku_search(request, filters: Query[SkuFilter]):
     items, total = selectors.sku_search(
         user=request.auth,
@@ -107,18 +109,20 @@ def sku_search(request, filters: Query[SkuFilter]):
 
 
 @router.get(
-    "/skus/by-barcode/{code}", response={200: SkuOut, **_errors(404)}, summary="SKU by barcode"
+    "/skus/by-barcode/{code}",
+    response={200: SkuOut, **error_responses(404)},
+    summary="SKU by barcode",
 )
 def sku_by_barcode(request, code: str):
     return selectors.sku_by_barcode(user=request.auth, code=code)
 
 
-@router.get("/skus/{sku_id}", response={200: SkuOut, **_errors(404)}, summary="One SKU")
+@router.get("/skus/{sku_id}", response={200: SkuOut, **error_responses(404)}, summary="One SKU")
 def sku_get(request, sku_id: int):
     return selectors.sku_get(user=request.auth, sku_id=sku_id)
 
 
-@router.post("/skus", response={201: SkuOut, **_errors(404, 409)}, summary="Add a SKU")
+@router.post("/skus", response={201: SkuOut, **error_responses(404, 409)}, summary="Add a SKU")
 def sku_create(request, payload: SkuIn):
     data = payload.model_dump()
     product = selectors.product_get(product_id=data.pop("product_id"))
@@ -126,7 +130,9 @@ def sku_create(request, payload: SkuIn):
     return Status(201, selectors.sku_get(sku_id=sku.pk))
 
 
-@router.patch("/skus/{sku_id}", response={200: SkuOut, **_errors(404)}, summary="Change a SKU")
+@router.patch(
+    "/skus/{sku_id}", response={200: SkuOut, **error_responses(404)}, summary="Change a SKU"
+)
 def sku_update(request, sku_id: int, payload: SkuPatch):
     sku = selectors.sku_get(user=request.auth, sku_id=sku_id)
     changes = payload.model_dump(exclude_unset=True)
@@ -138,7 +144,7 @@ def sku_update(request, sku_id: int, payload: SkuPatch):
 
 @router.post(
     "/skus/{sku_id}/barcodes",
-    response={201: SkuOut, **_errors(404, 409)},
+    response={201: SkuOut, **error_responses(404, 409)},
     summary="Add a barcode to a SKU",
 )
 def barcode_add(request, sku_id: int, payload: BarcodeIn):
@@ -149,7 +155,7 @@ def barcode_add(request, sku_id: int, payload: BarcodeIn):
 
 @router.delete(
     "/skus/{sku_id}/barcodes/{code}",
-    response={200: SkuOut, **_errors(404)},
+    response={200: SkuOut, **error_responses(404)},
     summary="Remove a barcode from a SKU",
 )
 def barcode_remove(request, sku_id: int, code: str):
@@ -161,7 +167,7 @@ def barcode_remove(request, sku_id: int, code: str):
 # --- Prices ---------------------------------------------------------------------------------------
 @router.post(
     "/skus/{sku_id}/price",
-    response={200: PriceChangeOut, **_errors(404)},
+    response={200: PriceChangeOut, **error_responses(404)},
     summary="Change a price (the list price, or one store's and/or channel's price)",
 )
 def price_change(request, sku_id: int, payload: PriceChangeIn):
@@ -180,7 +186,7 @@ def price_change(request, sku_id: int, payload: PriceChangeIn):
 
 @router.get(
     "/skus/{sku_id}/price",
-    response={200: EffectivePriceOut, **_errors(404)},
+    response={200: EffectivePriceOut, **error_responses(404)},
     summary="The price that applies in a store, on a channel, at a time",
 )
 def price_get(request, sku_id: int, query: Query[PriceQuery]):
@@ -200,7 +206,7 @@ def price_get(request, sku_id: int, query: Query[PriceQuery]):
 
 @router.get(
     "/skus/{sku_id}/price-history",
-    response={200: list[PriceHistoryOut], **_errors(404)},
+    response={200: list[PriceHistoryOut], **error_responses(404)},
     summary="A SKU's price changes, newest first",
 )
 def price_history(request, sku_id: int):
@@ -208,14 +214,16 @@ def price_history(request, sku_id: int):
     return selectors.sku_price_history(user=request.auth, sku=sku)
 
 
-@router.get("/price-lists", response={200: list[PriceListOut], **_errors()}, summary="Price lists")
+@router.get(
+    "/price-lists", response={200: list[PriceListOut], **error_responses()}, summary="Price lists"
+)
 def price_list_list(request):
     return list(selectors.price_list_list(user=request.auth))
 
 
 @router.post(
     "/price-lists",
-    response={201: PriceListOut, **_errors(404, 409)},
+    response={201: PriceListOut, **error_responses(404, 409)},
     summary="Add a scheduled price list",
 )
 def price_list_create(request, payload: PriceListIn):
@@ -227,7 +235,7 @@ def price_list_create(request, payload: PriceListIn):
 
 @router.put(
     "/price-lists/{price_list_id}/items/{sku_id}",
-    response={200: PriceChangeOut, **_errors(404)},
+    response={200: PriceChangeOut, **error_responses(404)},
     summary="Set a SKU's price on a price list",
 )
 def price_list_item_set(request, price_list_id: int, sku_id: int, payload: PriceListItemIn):
@@ -244,7 +252,7 @@ def price_list_item_set(request, price_list_id: int, sku_id: int, payload: Price
 
 @router.delete(
     "/price-lists/{price_list_id}/items/{sku_id}",
-    response={200: PriceChangeOut, **_errors(404)},
+    response={200: PriceChangeOut, **error_responses(404)},
     summary="Take a SKU off a price list",
 )
 def price_list_item_remove(request, price_list_id: int, sku_id: int):

@@ -5,7 +5,7 @@ import datetime as dt
 from ninja import Query, Router, Status
 
 from storeos.api.idempotency import run_idempotent
-from storeos.api.schemas import ErrorOut
+from storeos.api.schemas import error_responses
 from storeos.catalog.selectors import sku_get
 from storeos.inventory import policies, reservations, selectors, services
 from storeos.inventory.api_documents import router as documents_router
@@ -39,15 +39,11 @@ router = Router(tags=["inventory"])
 router.add_router("", documents_router)
 
 
-def _errors(*statuses: int) -> dict[int, type[ErrorOut]]:
-    return {status: ErrorOut for status in (401, 403, 422, *statuses)}
-
-
 def _move_body(move) -> dict:
     return MoveOut.from_orm(move).model_dump(mode="json")
 
 
-@router.get("/levels", response={200: LevelPage, **_errors()}, summary="Stock levels")
+@router.get("/levels", response={200: LevelPage, **error_responses()}, summary="Stock levels")
 def level_list(request, filters: Query[LevelFilter]):
     items, total = selectors.level_list(
         user=request.auth,
@@ -63,7 +59,7 @@ def level_list(request, filters: Query[LevelFilter]):
 
 @router.get(
     "/stock-card",
-    response={200: list[CardRowOut], **_errors(404)},
+    response={200: list[CardRowOut], **error_responses(404)},
     summary="Every move of a SKU at a location with the running balance",
 )
 def stock_card(request, location_id: int, sku_id: int):
@@ -73,7 +69,7 @@ def stock_card(request, location_id: int, sku_id: int):
 
 @router.post(
     "/receipts",
-    response={201: MoveOut, **_errors(404, 409)},
+    response={201: MoveOut, **error_responses(404, 409)},
     summary="Receive goods at a location (needs an Idempotency-Key header)",
 )
 def receipt_post(request, payload: ReceiptIn, idempotency_key: IdempotencyKey = None):
@@ -101,7 +97,7 @@ def receipt_post(request, payload: ReceiptIn, idempotency_key: IdempotencyKey = 
 
 @router.post(
     "/adjustments",
-    response={201: MoveOut, **_errors(404, 409)},
+    response={201: MoveOut, **error_responses(404, 409)},
     summary="Correct on-hand stock with a reason (needs an Idempotency-Key header)",
 )
 def adjustment_post(request, payload: AdjustmentIn, idempotency_key: IdempotencyKey = None):
@@ -128,7 +124,7 @@ def adjustment_post(request, payload: AdjustmentIn, idempotency_key: Idempotency
 
 @router.post(
     "/availability",
-    response={200: AvailabilityOut, **_errors()},
+    response={200: AvailabilityOut, **error_responses()},
     summary="Available-to-promise on a channel for up to 1,000 SKUs",
 )
 def availability(request, payload: AvailabilityIn):
@@ -138,7 +134,9 @@ def availability(request, payload: AvailabilityIn):
     }
 
 
-@router.put("/channel-buffers", response={204: None, **_errors(404)}, summary="Set a buffer")
+@router.put(
+    "/channel-buffers", response={204: None, **error_responses(404)}, summary="Set a buffer"
+)
 def channel_buffer_set(request, payload: BufferIn):
     services.channel_buffer_set(
         actor=request.auth,
@@ -164,7 +162,7 @@ def _reservation_body(reservation: Reservation) -> dict:
 
 @router.post(
     "/reservations",
-    response={201: ReservationOut, **_errors(404, 409)},
+    response={201: ReservationOut, **error_responses(404, 409)},
     summary="Hold stock for an order until it is paid, cancelled or expires",
 )
 def reservation_create(request, payload: ReservationIn):
@@ -193,7 +191,7 @@ def reservation_create(request, payload: ReservationIn):
 
 @router.post(
     "/reservations/{reference}/commit",
-    response={200: ReservationOut, **_errors(404, 409)},
+    response={200: ReservationOut, **error_responses(404, 409)},
     summary="The order is paid: reserved stock leaves as a sale",
 )
 def reservation_commit(request, reference: str):
@@ -204,7 +202,7 @@ def reservation_commit(request, reference: str):
 
 @router.post(
     "/reservations/{reference}/release",
-    response={200: ReservationOut, **_errors(404, 409)},
+    response={200: ReservationOut, **error_responses(404, 409)},
     summary="The order is cancelled: reserved stock is free again",
 )
 def reservation_release(request, reference: str):
@@ -213,14 +211,16 @@ def reservation_release(request, reference: str):
     )
 
 
-@router.get("/alerts", response={200: list[AlertOut], **_errors()}, summary="Near-expiry alerts")
+@router.get(
+    "/alerts", response={200: list[AlertOut], **error_responses()}, summary="Near-expiry alerts"
+)
 def alert_list(request):
     return selectors.alert_list(user=request.auth)
 
 
 @router.post(
     "/alerts/{alert_id}/acknowledge",
-    response={200: AlertOut, **_errors(404)},
+    response={200: AlertOut, **error_responses(404)},
     summary="Mark a near-expiry alert as seen",
 )
 def alert_acknowledge(request, alert_id: int):
@@ -231,7 +231,7 @@ def alert_acknowledge(request, alert_id: int):
 # --- Stock policies and the lists they drive -----------------------------------------------------
 @router.put(
     "/policies",
-    response={200: PolicyOut, **_errors(404)},
+    response={200: PolicyOut, **error_responses(404)},
     summary="Set the min / max / safety stock of a SKU at a location",
 )
 def policy_set(request, payload: PolicyIn):
@@ -247,7 +247,7 @@ def policy_set(request, payload: PolicyIn):
 
 @router.get(
     "/policies",
-    response={200: PolicyPage, **_errors(404)},
+    response={200: PolicyPage, **error_responses(404)},
     summary="The stock policies of a location",
 )
 def policy_list(request, filters: Query[PolicyFilter]):
@@ -262,7 +262,7 @@ def policy_list(request, filters: Query[PolicyFilter]):
 
 @router.get(
     "/reports/low-stock",
-    response={200: list[LowStockOut], **_errors(404)},
+    response={200: list[LowStockOut], **error_responses(404)},
     summary="SKUs at or below their minimum, with what to bring in to reach the maximum",
 )
 def low_stock(request, location_id: int):
@@ -272,7 +272,7 @@ def low_stock(request, location_id: int):
 
 @router.get(
     "/reports/slow-moving",
-    response={200: list[SlowMovingOut], **_errors(404)},
+    response={200: list[SlowMovingOut], **error_responses(404)},
     summary="Stock that sold at most `max_units` in the last `days` days, by value tied up",
 )
 def slow_moving(request, query: Query[SlowMovingQuery]):

@@ -5,7 +5,7 @@ needs an Idempotency-Key header."""
 from ninja import File, Query, Router, Status, UploadedFile
 
 from storeos.api.idempotency import run_idempotent
-from storeos.api.schemas import ErrorOut
+from storeos.api.schemas import error_responses
 from storeos.catalog.selectors import category_get, sku_get
 from storeos.inventory import counts, scrap, selectors, transfers
 from storeos.inventory.errors import ScanFileInvalid
@@ -42,10 +42,6 @@ router = Router(tags=["inventory"])
 SCAN_FILE_MAX_BYTES = 5 * 1024 * 1024
 
 
-def _errors(*statuses: int) -> dict[int, type[ErrorOut]]:
-    return {status: ErrorOut for status in (401, 403, 422, *statuses)}
-
-
 def _page(items: list, total: int, filters) -> dict:
     return {"items": items, "total": total, "offset": filters.offset, "limit": filters.limit}
 
@@ -60,7 +56,7 @@ def _transfer_body(transfer) -> dict:
     return TransferOut.from_orm(transfer).model_dump(mode="json")
 
 
-@router.get("/transfers", response={200: TransferPage, **_errors()}, summary="Transfers")
+@router.get("/transfers", response={200: TransferPage, **error_responses()}, summary="Transfers")
 def transfer_list(request, filters: Query[TransferFilter]):
     items, total = selectors.transfer_list(
         user=request.auth,
@@ -75,7 +71,7 @@ def transfer_list(request, filters: Query[TransferFilter]):
 
 @router.get(
     "/transfers/{transfer_id}",
-    response={200: TransferOut, **_errors(404)},
+    response={200: TransferOut, **error_responses(404)},
     summary="A transfer with its lines: shipped, received, in transit and missing units",
 )
 def transfer_get(request, transfer_id: int):
@@ -84,7 +80,7 @@ def transfer_get(request, transfer_id: int):
 
 @router.post(
     "/transfers",
-    response={201: TransferOut, **_errors(404, 409)},
+    response={201: TransferOut, **error_responses(404, 409)},
     summary="Draft a transfer (the source must have the units now; nothing moves yet)",
 )
 def transfer_create(request, payload: TransferIn):
@@ -107,7 +103,7 @@ def transfer_create(request, payload: TransferIn):
 
 @router.post(
     "/transfers/{transfer_id}/ship",
-    response={200: TransferOut, **_errors(404, 409)},
+    response={200: TransferOut, **error_responses(404, 409)},
     summary="Ship a draft: the stock leaves the source (needs an Idempotency-Key header)",
 )
 def transfer_ship(request, transfer_id: int, idempotency_key: IdempotencyKey = None):
@@ -126,7 +122,7 @@ def transfer_ship(request, transfer_id: int, idempotency_key: IdempotencyKey = N
 
 @router.post(
     "/transfers/{transfer_id}/receive",
-    response={200: TransferOut, **_errors(404, 409)},
+    response={200: TransferOut, **error_responses(404, 409)},
     summary="Receive a shipped transfer, in full or per line with reasons for what is missing "
     "(needs an Idempotency-Key header)",
 )
@@ -160,7 +156,7 @@ def transfer_receive(
 
 @router.post(
     "/transfers/{transfer_id}/cancel",
-    response={200: TransferOut, **_errors(404, 409)},
+    response={200: TransferOut, **error_responses(404, 409)},
     summary="Cancel a draft transfer",
 )
 def transfer_cancel(request, transfer_id: int, payload: NoteIn | None = None):
@@ -171,7 +167,7 @@ def transfer_cancel(request, transfer_id: int, payload: NoteIn | None = None):
 
 @router.get(
     "/in-transit",
-    response={200: list[InTransitOut], **_errors(404)},
+    response={200: list[InTransitOut], **error_responses(404)},
     summary="Units shipped and not yet received, to or from the locations you see",
 )
 def in_transit(request, location_id: int | None = None):
@@ -179,7 +175,7 @@ def in_transit(request, location_id: int | None = None):
 
 
 # --- Counts --------------------------------------------------------------------------------------
-@router.get("/counts", response={200: CountPage, **_errors()}, summary="Stock counts")
+@router.get("/counts", response={200: CountPage, **error_responses()}, summary="Stock counts")
 def count_list(request, filters: Query[CountFilter]):
     items, total = selectors.count_list(
         user=request.auth,
@@ -194,7 +190,7 @@ def count_list(request, filters: Query[CountFilter]):
 
 @router.post(
     "/counts",
-    response={201: CountDetailOut, **_errors(404)},
+    response={201: CountDetailOut, **error_responses(404)},
     summary="Open a count of a location: all SKUs, a category or a list of SKUs",
 )
 def count_open(request, payload: CountIn):
@@ -216,7 +212,7 @@ def count_open(request, payload: CountIn):
 
 @router.get(
     "/counts/{count_id}",
-    response={200: CountDetailOut, **_errors(404)},
+    response={200: CountDetailOut, **error_responses(404)},
     summary="A count with its lines and unknown scanned codes",
 )
 def count_get(request, count_id: int):
@@ -225,7 +221,7 @@ def count_get(request, count_id: int):
 
 @router.post(
     "/counts/{count_id}/lines",
-    response={200: CountLineOut, **_errors(404, 409)},
+    response={200: CountLineOut, **error_responses(404, 409)},
     summary="Record by hand how many units of a SKU (and batch) are there",
 )
 def count_record(request, count_id: int, payload: CountLineIn):
@@ -261,7 +257,7 @@ def _upload(request, count_id: int, text: str) -> Status:
 
 @router.post(
     "/counts/{count_id}/upload",
-    response={200: UploadOut, **_errors(404, 409)},
+    response={200: UploadOut, **error_responses(404, 409)},
     summary="Add a scan file (multipart field `file`): one code per line or `code,qty` "
     "(needs an Idempotency-Key header)",
 )
@@ -285,7 +281,7 @@ def count_upload(
 
 @router.post(
     "/counts/{count_id}/upload-text",
-    response={200: UploadOut, **_errors(404, 409)},
+    response={200: UploadOut, **error_responses(404, 409)},
     summary="Add a scan file sent as JSON text (needs an Idempotency-Key header)",
 )
 def count_upload_text(
@@ -296,7 +292,7 @@ def count_upload_text(
 
 @router.get(
     "/counts/{count_id}/variance",
-    response={200: VarianceOut, **_errors(404)},
+    response={200: VarianceOut, **error_responses(404)},
     summary="Expected against counted per line, valued at cost, with unknown codes",
 )
 def count_variance(request, count_id: int):
@@ -306,7 +302,7 @@ def count_variance(request, count_id: int):
 
 @router.post(
     "/counts/{count_id}/post",
-    response={200: VarianceOut, **_errors(404, 409)},
+    response={200: VarianceOut, **error_responses(404, 409)},
     summary="Post the count: stock becomes what was counted (store manager; needs an "
     "Idempotency-Key header)",
 )
@@ -324,7 +320,7 @@ def count_post(request, count_id: int, idempotency_key: IdempotencyKey = None):
 
 @router.post(
     "/counts/{count_id}/cancel",
-    response={200: CountOut, **_errors(404, 409)},
+    response={200: CountOut, **error_responses(404, 409)},
     summary="Abandon an open count (stock is untouched)",
 )
 def count_cancel(request, count_id: int):
@@ -334,7 +330,9 @@ def count_cancel(request, count_id: int):
 
 
 # --- Scrap ---------------------------------------------------------------------------------------
-@router.get("/scrap-requests", response={200: ScrapPage, **_errors()}, summary="Scrap requests")
+@router.get(
+    "/scrap-requests", response={200: ScrapPage, **error_responses()}, summary="Scrap requests"
+)
 def scrap_list(request, filters: Query[ScrapFilter]):
     items, total = selectors.scrap_list(
         user=request.auth,
@@ -349,7 +347,7 @@ def scrap_list(request, filters: Query[ScrapFilter]):
 
 @router.post(
     "/scrap-requests",
-    response={201: ScrapOut, **_errors(404, 409)},
+    response={201: ScrapOut, **error_responses(404, 409)},
     summary="Ask to write off stock (damaged, expired, lost, other); a manager decides",
 )
 def scrap_create(request, payload: ScrapIn):
@@ -369,7 +367,7 @@ def scrap_create(request, payload: ScrapIn):
 
 @router.get(
     "/scrap-requests/{request_id}",
-    response={200: ScrapOut, **_errors(404)},
+    response={200: ScrapOut, **error_responses(404)},
     summary="A scrap request with its lines",
 )
 def scrap_get(request, request_id: int):
@@ -378,7 +376,7 @@ def scrap_get(request, request_id: int):
 
 @router.post(
     "/scrap-requests/{request_id}/approve",
-    response={200: ScrapOut, **_errors(404, 409)},
+    response={200: ScrapOut, **error_responses(404, 409)},
     summary="Approve: the stock is written off at cost (another manager than the requester; "
     "needs an Idempotency-Key header)",
 )
@@ -402,7 +400,7 @@ def scrap_approve(
 
 @router.post(
     "/scrap-requests/{request_id}/reject",
-    response={200: ScrapOut, **_errors(404, 409)},
+    response={200: ScrapOut, **error_responses(404, 409)},
     summary="Reject a scrap request, saying why (stock is untouched)",
 )
 def scrap_reject(request, request_id: int, payload: NoteIn | None = None):
@@ -413,7 +411,7 @@ def scrap_reject(request, request_id: int, payload: NoteIn | None = None):
 
 @router.get(
     "/reports/loss",
-    response={200: LossReportOut, **_errors(404)},
+    response={200: LossReportOut, **error_responses(404)},
     summary="Units and value written off per store and reason over business days",
 )
 def loss_report(request, query: Query[LossQuery]):

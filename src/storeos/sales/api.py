@@ -11,7 +11,7 @@ import uuid
 from django.contrib.auth import get_user_model
 from ninja import Query, Router, Status
 
-from storeos.api.schemas import ErrorOut
+from storeos.api.schemas import error_responses
 from storeos.catalog.selectors import skus_for_lines
 from storeos.core.errors import NotFound
 from storeos.inventory.selectors import batch_get
@@ -41,10 +41,6 @@ from storeos.sales.schemas import (
 from storeos.stores.selectors import store_get, store_lookup
 
 router = Router(tags=["sales"])
-
-
-def _errors(*statuses: int) -> dict[int, type[ErrorOut]]:
-    return {status: ErrorOut for status in (401, 403, 422, *statuses)}
 
 
 # --- Turning request bodies into service arguments ------------------------------------------------
@@ -90,7 +86,7 @@ def _order_body(order: Order, *, with_pickup_code: bool = False) -> dict:
 # --- Orders --------------------------------------------------------------------------------------
 @router.post(
     "/orders",
-    response={201: OrderOut, **_errors(404, 409)},
+    response={201: OrderOut, **error_responses(404, 409)},
     summary="Ring up a sale at the till (resubmitting the same order_id is safe: 201 again)",
 )
 def pos_order_create(request, payload: PosOrderIn):
@@ -118,7 +114,9 @@ def pos_order_create(request, payload: PosOrderIn):
     return Status(201, _order_body(order))
 
 
-@router.get("/orders", response={200: OrderPage, **_errors()}, summary="Orders, newest first")
+@router.get(
+    "/orders", response={200: OrderPage, **error_responses()}, summary="Orders, newest first"
+)
 def order_list(request, filters: Query[OrderFilter]):
     items, total = selectors.order_list(
         user=request.auth,
@@ -133,7 +131,9 @@ def order_list(request, filters: Query[OrderFilter]):
     return {"items": items, "total": total, "offset": filters.offset, "limit": filters.limit}
 
 
-@router.get("/orders/{order_id}", response={200: OrderOut, **_errors(404)}, summary="One order")
+@router.get(
+    "/orders/{order_id}", response={200: OrderOut, **error_responses(404)}, summary="One order"
+)
 def order_get(request, order_id: uuid.UUID):
     return _order_body(selectors.order_get(user=request.auth, order_uuid=order_id))
 
@@ -141,7 +141,7 @@ def order_get(request, order_id: uuid.UUID):
 # --- Online orders -------------------------------------------------------------------------------
 @router.post(
     "/online-orders",
-    response={201: OrderOut, **_errors(404, 409)},
+    response={201: OrderOut, **error_responses(404, 409)},
     summary="Place an unpaid online order and hold its stock (same order_id again: 201 again)",
 )
 def online_order_create(request, payload: OnlineOrderIn):
@@ -164,7 +164,7 @@ def online_order_create(request, payload: OnlineOrderIn):
 
 @router.post(
     "/online-orders/{order_id}/pay",
-    response={200: OrderOut, **_errors(404, 409)},
+    response={200: OrderOut, **error_responses(404, 409)},
     summary="Pay an online order; the answer carries the pick-up code (paying again replays it)",
 )
 def online_order_pay(request, order_id: uuid.UUID, payload: PayIn):
@@ -177,7 +177,7 @@ def online_order_pay(request, order_id: uuid.UUID, payload: PayIn):
 
 @router.post(
     "/online-orders/{order_id}/ready",
-    response={200: OrderOut, **_errors(404, 409)},
+    response={200: OrderOut, **error_responses(404, 409)},
     summary="A pick-up order is packed and waiting at the counter",
 )
 def order_ready(request, order_id: uuid.UUID):
@@ -187,7 +187,7 @@ def order_ready(request, order_id: uuid.UUID):
 
 @router.post(
     "/online-orders/{order_id}/pickup",
-    response={200: OrderOut, **_errors(404, 409)},
+    response={200: OrderOut, **error_responses(404, 409)},
     summary="Hand a pick-up order over against its pick-up code",
 )
 def order_pickup(request, order_id: uuid.UUID, payload: PickupIn):
@@ -198,7 +198,7 @@ def order_pickup(request, order_id: uuid.UUID, payload: PickupIn):
 
 @router.post(
     "/online-orders/{order_id}/ship",
-    response={200: OrderOut, **_errors(404, 409)},
+    response={200: OrderOut, **error_responses(404, 409)},
     summary="A delivery order leaves with a carrier",
 )
 def order_ship(request, order_id: uuid.UUID, payload: ShipIn):
@@ -211,7 +211,7 @@ def order_ship(request, order_id: uuid.UUID, payload: ShipIn):
 
 @router.post(
     "/online-orders/{order_id}/complete",
-    response={200: OrderOut, **_errors(404, 409)},
+    response={200: OrderOut, **error_responses(404, 409)},
     summary="A shipped order was delivered",
 )
 def order_complete(request, order_id: uuid.UUID):
@@ -221,7 +221,7 @@ def order_complete(request, order_id: uuid.UUID):
 
 @router.post(
     "/online-orders/{order_id}/cancel",
-    response={200: OrderOut, **_errors(404, 409)},
+    response={200: OrderOut, **error_responses(404, 409)},
     summary="Cancel an unpaid order and free its stock (paid orders are returned instead)",
 )
 def order_cancel(request, order_id: uuid.UUID):
@@ -231,7 +231,10 @@ def order_cancel(request, order_id: uuid.UUID):
 
 # --- Shifts and the Z report ---------------------------------------------------------------------
 @router.post(
-    "/shifts", response={201: ShiftOut, **_errors(404, 409)}, by_alias=True, summary="Open a shift"
+    "/shifts",
+    response={201: ShiftOut, **error_responses(404, 409)},
+    by_alias=True,
+    summary="Open a shift",
 )
 def shift_open(request, payload: ShiftOpenIn):
     store = store_lookup(store_id=payload.store_id)
@@ -246,7 +249,7 @@ def shift_open(request, payload: ShiftOpenIn):
 
 @router.get(
     "/shifts/current",
-    response={200: ShiftOut, **_errors(404)},
+    response={200: ShiftOut, **error_responses(404)},
     by_alias=True,
     summary="The open shift of a till (404 no_open_shift when there is none)",
 )
@@ -257,7 +260,7 @@ def shift_current(request, store_id: int, till: str = Query(..., alias="register
 
 @router.post(
     "/shifts/{shift_id}/close",
-    response={200: ShiftClosedOut, **_errors(404, 409)},
+    response={200: ShiftClosedOut, **error_responses(404, 409)},
     by_alias=True,
     summary="Close a shift with the counted cash; the variance is recorded",
 )
@@ -271,7 +274,7 @@ def shift_close(request, shift_id: int, payload: ShiftCloseIn):
 
 @router.get(
     "/reports/z",
-    response={200: ZReportOut, **_errors(404)},
+    response={200: ZReportOut, **error_responses(404)},
     by_alias=True,
     summary="End-of-day (Z) report of a store",
 )
@@ -283,7 +286,7 @@ def z_report(request, store_id: int, date: dt.date):
 # --- Pricing -------------------------------------------------------------------------------------
 @router.post(
     "/cart/price",
-    response={200: PricedCartOut, **_errors(404)},
+    response={200: PricedCartOut, **error_responses(404)},
     summary="Price a cart without selling it",
 )
 def cart_price(request, payload: CartPriceIn):

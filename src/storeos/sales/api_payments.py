@@ -10,7 +10,7 @@ from typing import Any
 from django.http import HttpResponse
 from ninja import Field, Router, Schema, Status
 
-from storeos.api.schemas import ErrorOut
+from storeos.api.schemas import ErrorOut, error_responses
 from storeos.core import clock
 from storeos.sales import payments
 from storeos.sales.models import IntentStatus, PaymentIntent
@@ -18,10 +18,6 @@ from storeos.sales.providers import QR_METHODS
 from storeos.stores.selectors import store_lookup
 
 router = Router(tags=["payments"])
-
-
-def _errors(*statuses: int) -> dict[int, type[ErrorOut]]:
-    return {status: ErrorOut for status in (401, 403, 422, *statuses)}
 
 
 class PaymentIntentIn(Schema):
@@ -76,7 +72,7 @@ def _intent_body(intent: PaymentIntent) -> dict[str, Any]:
 
 @router.post(
     "/payment-intents",
-    response={201: PaymentIntentOut, **_errors(404, 409, 503)},
+    response={201: PaymentIntentOut, **error_responses(404, 409, 503)},
     summary="Ask the provider for a QR code the customer scans to pay",
 )
 def payment_intent_create(request, payload: PaymentIntentIn):
@@ -92,7 +88,7 @@ def payment_intent_create(request, payload: PaymentIntentIn):
 
 @router.get(
     "/payment-intents/{intent_id}",
-    response={200: PaymentIntentOut, **_errors(404)},
+    response={200: PaymentIntentOut, **error_responses(404)},
     summary="A QR payment's status (the till polls it until the customer has paid)",
 )
 def payment_intent_get(request, intent_id: uuid.UUID):
@@ -101,7 +97,7 @@ def payment_intent_get(request, intent_id: uuid.UUID):
 
 @router.post(
     "/payment-intents/{intent_id}/sandbox-complete",
-    response={200: PaymentIntentOut, **_errors(404, 409)},
+    response={200: PaymentIntentOut, **error_responses(404, 409)},
     summary="Demo only: the customer pays a sandbox QR code",
 )
 def sandbox_complete(request, intent_id: uuid.UUID):

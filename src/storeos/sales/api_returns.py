@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from storeos.api.schemas import ErrorOut
+from storeos.api.schemas import error_responses
 from storeos.catalog.selectors import category_get, sku_by_barcode, sku_get
 from storeos.inventory.selectors import batch_get
 from storeos.sales import exchanges, returns
@@ -24,10 +24,6 @@ from storeos.sales.selectors import shift_get
 router = Router(tags=["sales"])
 
 Reason = Annotated[str, Field(max_length=255, pattern=r"^[^\x00]*$")]
-
-
-def _errors(*statuses: int) -> dict[int, type[ErrorOut]]:
-    return {status: ErrorOut for status in (401, 403, 422, *statuses)}
 
 
 # --- Bodies --------------------------------------------------------------------------------------
@@ -184,7 +180,7 @@ def _shift(user, shift_id: int | None):
 # --- Endpoints -----------------------------------------------------------------------------------
 @router.post(
     "/orders/{order_id}/returns",
-    response={201: ReturnOut, **_errors(404, 409)},
+    response={201: ReturnOut, **error_responses(404, 409)},
     summary="Take goods back and refund them to the methods they were paid with",
 )
 def return_create(request, order_id: uuid.UUID, payload: ReturnIn):
@@ -204,7 +200,7 @@ def return_create(request, order_id: uuid.UUID, payload: ReturnIn):
 
 @router.get(
     "/returns/{return_id}",
-    response={200: ReturnOut, **_errors(404)},
+    response={200: ReturnOut, **error_responses(404)},
     summary="A return or exchange with its lines and refunds",
 )
 def return_get(request, return_id: uuid.UUID):
@@ -213,7 +209,7 @@ def return_get(request, return_id: uuid.UUID):
 
 @router.post(
     "/orders/{order_id}/exchanges",
-    response={201: ReturnOut, **_errors(404, 409)},
+    response={201: ReturnOut, **error_responses(404, 409)},
     summary="Return goods and sell others in one go; the refund pays for the new goods first",
 )
 def exchange_create(request, order_id: uuid.UUID, payload: ExchangeIn):
@@ -236,7 +232,7 @@ def exchange_create(request, order_id: uuid.UUID, payload: ExchangeIn):
 
 @router.get(
     "/return-policies",
-    response={200: PoliciesOut, **_errors()},
+    response={200: PoliciesOut, **error_responses()},
     summary="Return windows per category (others inherit the nearest ancestor's, or the default)",
 )
 def return_policy_list(request):
@@ -256,7 +252,7 @@ def return_policy_list(request):
 
 @router.put(
     "/return-policies",
-    response={200: PolicyOut, **_errors(404)},
+    response={200: PolicyOut, **error_responses(404)},
     summary="Set a category's return window (chain-wide managers; audited)",
 )
 def return_policy_set(request, payload: PolicyIn):

@@ -2,7 +2,7 @@
 
 from ninja import Query, Router, Status
 
-from storeos.api.schemas import ErrorOut
+from storeos.api.schemas import error_responses
 from storeos.stores import selectors, services
 from storeos.stores.schemas import (
     LocationFilter,
@@ -18,33 +18,37 @@ from storeos.stores.schemas import (
 router = Router(tags=["stores"])
 
 
-def _errors(*statuses: int) -> dict[int, type[ErrorOut]]:
-    return {status: ErrorOut for status in (401, 403, 422, *statuses)}
-
-
-@router.get("/regions", response={200: list[RegionOut], **_errors()}, summary="List regions")
+@router.get(
+    "/regions", response={200: list[RegionOut], **error_responses()}, summary="List regions"
+)
 def region_list(request):
     return list(selectors.region_list(user=request.auth))
 
 
-@router.post("/regions", response={201: RegionOut, **_errors(409)}, summary="Add a region")
+@router.post("/regions", response={201: RegionOut, **error_responses(409)}, summary="Add a region")
 def region_create(request, payload: RegionIn):
     return Status(
         201, services.region_create(actor=request.auth, code=payload.code, name=payload.name)
     )
 
 
-@router.get("/stores", response={200: list[StoreOut], **_errors()}, summary="Stores you can see")
+@router.get(
+    "/stores", response={200: list[StoreOut], **error_responses()}, summary="Stores you can see"
+)
 def store_list(request):
     return list(selectors.store_list(user=request.auth))
 
 
-@router.get("/stores/{store_id}", response={200: StoreOut, **_errors(404)}, summary="One store")
+@router.get(
+    "/stores/{store_id}", response={200: StoreOut, **error_responses(404)}, summary="One store"
+)
 def store_get(request, store_id: int):
     return selectors.store_get(user=request.auth, store_id=store_id)
 
 
-@router.post("/stores", response={201: StoreOut, **_errors(404, 409)}, summary="Open a store")
+@router.post(
+    "/stores", response={201: StoreOut, **error_responses(404, 409)}, summary="Open a store"
+)
 def store_create(request, payload: StoreIn):
     data = payload.model_dump()
     region = selectors.region_get(region_id=data.pop("region_id"))
@@ -52,7 +56,7 @@ def store_create(request, payload: StoreIn):
 
 
 @router.patch(
-    "/stores/{store_id}", response={200: StoreOut, **_errors(404)}, summary="Change a store"
+    "/stores/{store_id}", response={200: StoreOut, **error_responses(404)}, summary="Change a store"
 )
 def store_update(request, store_id: int, payload: StorePatch):
     store = selectors.store_get(user=request.auth, store_id=store_id)
@@ -64,7 +68,7 @@ def store_update(request, store_id: int, payload: StorePatch):
 
 @router.get(
     "/stores/{store_id}/locations",
-    response={200: list[LocationOut], **_errors(404)},
+    response={200: list[LocationOut], **error_responses(404)},
     summary="A store's stock locations",
 )
 def store_locations(request, store_id: int):
@@ -72,7 +76,9 @@ def store_locations(request, store_id: int):
 
 
 @router.get(
-    "/locations", response={200: list[LocationOut], **_errors(404)}, summary="Stock locations"
+    "/locations",
+    response={200: list[LocationOut], **error_responses(404)},
+    summary="Stock locations",
 )
 def location_list(request, filters: Query[LocationFilter]):
     return selectors.location_list(
@@ -81,7 +87,7 @@ def location_list(request, filters: Query[LocationFilter]):
 
 
 @router.post(
-    "/locations", response={201: LocationOut, **_errors(404, 409)}, summary="Add a location"
+    "/locations", response={201: LocationOut, **error_responses(404, 409)}, summary="Add a location"
 )
 def location_create(request, payload: LocationIn):
     data = payload.model_dump()
