@@ -5,7 +5,8 @@ import subprocess
 import time
 from decimal import Decimal
 
-BENCH_DB = "storeos_bench"
+# Each benchmark may be pointed at its own database so two can run side by side.
+BENCH_DB = os.environ.get("STOREOS_BENCH_DB", "storeos_bench")
 PG_URL = f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}"
 
 

@@ -176,6 +176,81 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_loyalty_verify(args: argparse.Namespace) -> int:
+    _django_setup()
+    from storeos.loyalty.verify import ledger_verify
+
+    report = ledger_verify()
+    counts = f"{report.members} members, {report.entries} entries, {report.checkpoints} checkpoints"
+    if report.ok:
+        console.print(f"[green]OK[/] points ledger intact: {counts}.")
+        return 0
+    for found in report.breaks:
+        console.print(f"[red]BROKEN[/] {found}")
+    return _fail(f"{report.broken_count} break(s) in the points ledger ({counts}).")
+
+
+def cmd_loyalty_checkpoint(args: argparse.Namespace) -> int:
+    _django_setup()
+    from storeos.loyalty.checkpoints import ledger_checkpoint_create
+
+    checkpoint = ledger_checkpoint_create()
+    console.print(
+        f"checkpoint {checkpoint.seq}: {checkpoint.members} members, "
+        f"{checkpoint.entries} entries, {checkpoint.checkpoint_hash[:16]}…"
+    )
+    return 0
+
+
+def cmd_audit_reconcile(args: argparse.Namespace) -> int:
+    _django_setup()
+    from storeos.core.reconcile import reconcile
+
+    report = reconcile(limit=args.limit)
+    for check in report.checks:
+        mark = "[green]ok[/]  " if check.ok else "[red]FAIL[/]"
+        console.print(f"{mark} {check.title} ({check.examined} checked)")
+        for mismatch in check.mismatches:
+            console.print(f"       [red]{check.code}[/] {mismatch}")
+        if check.failures > len(check.mismatches):
+            console.print(f"       … and {check.failures - len(check.mismatches)} more")
+    if report.ok:
+        console.print("[green]Everything reconciles.[/]")
+        return 0
+    return _fail(f"{report.failures} mismatch(es) found.")
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    _django_setup()
+    from storeos.core.backup import BackupError, backup_create
+
+    try:
+        done = backup_create(path=args.path)
+    except BackupError as refused:
+        _fail(refused.message)
+        return 2
+    console.print(
+        f"[green]Backed up[/] {done.vendor} {done.database} to {done.path} ({done.size:,} bytes)."
+    )
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    _django_setup()
+    from storeos.core.backup import BackupError, backup_restore
+
+    try:
+        done = backup_restore(path=args.path)
+    except BackupError as refused:
+        _fail(refused.message)
+        return 2
+    console.print(
+        f"[green]Restored[/] {done.vendor} {done.database} from {done.path}. "
+        "Run `storeos manage migrate`, then `storeos audit reconcile`."
+    )
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     _django_setup()
     from django.core.management import execute_from_command_line
@@ -217,6 +292,28 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="check configuration, database, migrations and jobs")
     check.set_defaults(func=cmd_check)
+
+    loyalty = sub.add_parser("loyalty", help="points ledger integrity")
+    loyalty_sub = loyalty.add_subparsers(dest="loyalty_command", required=True)
+    verify = loyalty_sub.add_parser("verify", help="verify every member's points hash chain")
+    verify.set_defaults(func=cmd_loyalty_verify)
+    checkpoint = loyalty_sub.add_parser("checkpoint", help="record a ledger checkpoint now")
+    checkpoint.set_defaults(func=cmd_loyalty_checkpoint)
+
+    audit = sub.add_parser("audit", help="cross-checks of stock, money, points and coupons")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True)
+    reconcile = audit_sub.add_parser(
+        "reconcile", help="check that stock, orders, payments, points and coupons add up"
+    )
+    reconcile.add_argument("--limit", type=int, default=50, help="mismatches listed per check")
+    reconcile.set_defaults(func=cmd_audit_reconcile)
+
+    backup = sub.add_parser("backup", help="back up the database to a file (safe while running)")
+    backup.add_argument("path", help="the backup file to write")
+    backup.set_defaults(func=cmd_backup)
+    restore = sub.add_parser("restore", help="replace the database with a backup (stop first)")
+    restore.add_argument("path", help="a file written by `storeos backup`")
+    restore.set_defaults(func=cmd_restore)
 
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

@@ -1,10 +1,12 @@
 """Django settings for StoreOS, read from the environment (see the README's configuration table)."""
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("STOREOS_DATA_DIR", "storeos-data")).resolve()
@@ -51,6 +53,8 @@ INSTALLED_APPS = [
     "storeos.catalog",
     "storeos.inventory",
     "storeos.sales",
+    "storeos.loyalty",
+    "storeos.promotions",
     "storeos.api",
     "storeos.web",
 ]
@@ -106,6 +110,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-storeos.sqlite3")}
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A database host that stops answering fails a request in seconds instead of hanging it.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Jobs (Huey) --------------------------------------------------------------------------------
@@ -143,6 +149,19 @@ LOGOUT_REDIRECT_URL = "web:login"
 STOREOS_LOGIN_MAX_FAILURES = int(os.environ.get("STOREOS_LOGIN_MAX_FAILURES", "5"))
 STOREOS_LOGIN_WINDOW_SECONDS = int(os.environ.get("STOREOS_LOGIN_WINDOW_SECONDS", "900"))
 STOREOS_API_TOKEN_DAYS = int(os.environ.get("STOREOS_API_TOKEN_DAYS", "90"))
+# Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For is believed.
+# Behind a proxy every client arrives from the proxy's address and would share one throttle
+# budget; from anyone else the header is ignored, since a client can write whatever it likes.
+STOREOS_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("STOREOS_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+for _proxy in STOREOS_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(
+            f"STOREOS_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network."
+        ) from _exc
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -152,6 +171,9 @@ if _env_flag("STOREOS_TLS"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # Browsers that have seen the site over TLS refuse plain HTTP to it for this long.
+    SECURE_HSTS_SECONDS = int(os.environ.get("STOREOS_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_flag("STOREOS_HSTS_INCLUDE_SUBDOMAINS")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -189,3 +211,7 @@ LOGGING = {
     # Huey logs every job at INFO; the worker's own start-up lines are enough.
     "loggers": {"huey": {"level": os.environ.get("STOREOS_JOB_LOG_LEVEL", "WARNING")}},
 }
+
+# --- Messages to members ------------------------------------------------------------------------
+# "console" (log), "file" (DATA_DIR/outbox/sms.log) or the dotted path of an SMS gateway class.
+STOREOS_SMS_SENDER = os.environ.get("STOREOS_SMS_SENDER", "console")

@@ -98,7 +98,7 @@ def token_list(request: HttpRequest):
 
 @router.delete(
     "/tokens/{token_id}",
-    response={204: None, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response={204: None, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Revoke a token",
 )
 def token_revoke(request: HttpRequest, token_id: int):

@@ -39,6 +39,18 @@ class Perm(StrEnum):
     SALES_REPORTS = "sales.reports"
     # Online orders: mark ready for pick-up, hand over, ship, cancel.
     SALES_FULFIL = "sales.fulfil"
+    # Members: browse and look up (masked), register and edit, see a phone unmasked (audited),
+    # export segments (audited), change points by hand (audited), configure the programme.
+    MEMBERS_VIEW = "loyalty.view"
+    MEMBERS_EDIT = "loyalty.edit"
+    MEMBERS_PII = "loyalty.pii"
+    MEMBERS_EXPORT = "loyalty.export"
+    POINTS_ADJUST = "loyalty.adjust"
+    LOYALTY_PROGRAMME = "loyalty.programme"
+    # Promotions: see them; create and edit drafts, coupon templates and code batches; approve.
+    PROMOTIONS_VIEW = "promotions.view"
+    PROMOTIONS_EDIT = "promotions.edit"
+    PROMOTIONS_APPROVE = "promotions.approve"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -53,10 +65,27 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.INVENTORY_POLICY,
             Perm.SALES_VIEW,
             Perm.SALES_REPORTS,
+            Perm.MEMBERS_VIEW,
+            Perm.MEMBERS_EXPORT,
+            Perm.PROMOTIONS_VIEW,
         }
     ),
     Role.MARKETING: frozenset(
-        {Perm.CATALOG_VIEW, Perm.STORES_VIEW, Perm.PRICE_CHANGE, Perm.TOKENS_MANAGE}
+        {
+            Perm.CATALOG_VIEW,
+            Perm.STORES_VIEW,
+            Perm.PRICE_CHANGE,
+            Perm.TOKENS_MANAGE,
+            Perm.MEMBERS_VIEW,
+            Perm.MEMBERS_EDIT,
+            Perm.MEMBERS_PII,
+            Perm.MEMBERS_EXPORT,
+            Perm.POINTS_ADJUST,
+            Perm.LOYALTY_PROGRAMME,
+            Perm.PROMOTIONS_VIEW,
+            Perm.PROMOTIONS_EDIT,
+            Perm.PROMOTIONS_APPROVE,
+        }
     ),
     Role.STORE_MANAGER: frozenset(
         {
@@ -75,6 +104,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.SALES_OVERRIDE,
             Perm.SALES_REPORTS,
             Perm.SALES_FULFIL,
+            Perm.MEMBERS_VIEW,
+            Perm.MEMBERS_EDIT,
+            Perm.POINTS_ADJUST,
+            Perm.PROMOTIONS_VIEW,
+            Perm.PROMOTIONS_APPROVE,
         }
     ),
     Role.CASHIER: frozenset(
@@ -87,6 +121,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.SALES_VIEW,
             Perm.SALES_RETURN,
             Perm.SALES_FULFIL,
+            Perm.MEMBERS_VIEW,
+            Perm.MEMBERS_EDIT,
+            Perm.PROMOTIONS_VIEW,
         }
     ),
     Role.WAREHOUSE: frozenset(

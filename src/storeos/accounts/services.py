@@ -5,7 +5,9 @@ permission check. Everyone else is checked against `accounts.permissions`.
 """
 
 import datetime as dt
+import functools
 import hashlib
+import ipaddress
 import secrets
 
 from django.conf import settings
@@ -36,6 +38,8 @@ from storeos.core.errors import (
     ValidationFailed,
 )
 from storeos.stores.models import Store
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 TOKEN_PREFIX = "sos_"
 TOKEN_MAX_DAYS = 3650
@@ -257,11 +261,36 @@ def login_attempts_purge() -> int:
     return deleted
 
 
+@functools.lru_cache(maxsize=8)
+def _proxy_networks(proxies: tuple[str, ...]) -> tuple[IPNetwork, ...]:
+    return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
+
+
+def _is_trusted_proxy(address: str, networks: tuple[IPNetwork, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
 def client_ip(request: HttpRequest | None) -> str:
-    """The peer address. X-Forwarded-For is not trusted: any client could forge it."""
+    """The client's address: the peer, or, when the peer is one of STOREOS_TRUSTED_PROXIES, the
+    nearest X-Forwarded-For hop that is not one of our proxies. Hops further left were written
+    by the client itself and could be forged, so they are never believed."""
     if request is None:
         return ""
-    return request.META.get("REMOTE_ADDR", "") or ""
+    peer = request.META.get("REMOTE_ADDR", "") or ""
+    networks = _proxy_networks(tuple(settings.STOREOS_TRUSTED_PROXIES))
+    if not networks or not _is_trusted_proxy(peer, networks):
+        return peer
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not _is_trusted_proxy(hop, networks):
+            return hop[:45]
+    # Every hop was one of our proxies (a health check from inside): the first one sent it.
+    return hops[0][:45] if hops else peer
 
 
 def authenticate_user(*, request: HttpRequest | None, username: str, password: str) -> User:

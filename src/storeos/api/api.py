@@ -1,7 +1,11 @@
 """The HTTP API: one Ninja object, version 1, with JSON errors `{"code", "message", "details"}`."""
 
-from django.http import HttpRequest
-from ninja import NinjaAPI
+import logging
+
+from django.db import InterfaceError, OperationalError
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -44,13 +48,60 @@ def on_auth_error(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
+    if exc.status_code == 400:
+        # Ninja's only 400 is a body it cannot parse (broken JSON, a malformed multipart form):
+        # a refusal of the request like any other invalid input, so the documented 422.
+        return _error(request, 422, "body_unreadable", _("The request body cannot be read."))
     return _error(request, exc.status_code, f"http_{exc.status_code}", str(exc))
+
+
+@api.exception_handler(OverflowError)
+def on_number_out_of_range(request, exc: OverflowError):
+    # SQLite cannot bind an integer past 64 bits (an id the client made up): bad input, not a
+    # server fault. PostgreSQL compares such a number as a numeric and simply finds no row.
+    return _error(request, 422, "value_out_of_range", _("A value in the request is out of range."))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc: Http404):
+    return _error(request, 404, "not_found", _("Not found."))
+
+
+# Last in the URL list: a path under /api/ that no operation matches (an unknown endpoint, or an
+# id that is not a number) answers a JSON 404 like the API's other refusals, not the HTML page.
+_unmatched = Router(auth=None)
+
+
+@_unmatched.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", include_in_schema=False
+)
+def unmatched(request, rest: str):
+    return _error(request, 404, "not_found", _("No such API endpoint."))
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def on_database_unavailable(request, exc):
+    # The database is down, restarting or dropped the connection: the transaction rolled back
+    # (or, if the break came after its commit, a retry with the same id returns what it made),
+    # so the client is told to send it again rather than shown a 500 page.
+    logging.getLogger(__name__).warning("database unavailable: %s", exc)
+    response = _error(
+        request,
+        503,
+        "database_unavailable",
+        _("The database is not available right now; send the request again shortly."),
+    )
+    response["Retry-After"] = "2"
+    return response
 
 
 def _register_routers() -> None:
     from storeos.accounts.api import router as accounts_router
     from storeos.catalog.api import router as catalog_router
     from storeos.inventory.api import router as inventory_router
+    from storeos.loyalty.api import router as loyalty_router
+    from storeos.loyalty.api_member import router as member_router
     from storeos.sales.api import router as sales_router
     from storeos.sales.api_payments import router as payments_router
     from storeos.sales.api_returns import router as returns_router
@@ -63,6 +114,12 @@ def _register_routers() -> None:
     sales_router.add_router("", payments_router)
     sales_router.add_router("", returns_router)
     api.add_router("/v1/sales/", sales_router)
+    api.add_router("/v1/loyalty/", loyalty_router)
+    api.add_router("/v1/member/", member_router)
+    api.add_router("/v1/labels/", "storeos.promotions.api_labels.router")
+    api.add_router("/v1/promotions/", "storeos.promotions.api.router")
+    api.add_router("/v1/cart/", "storeos.promotions.api_cart.router")
+    api.add_router("", _unmatched)
 
 
 _register_routers()

@@ -100,6 +100,8 @@ class Sku(models.Model):
     batch_tracked = models.BooleanField(_("batch tracked"), default=False)
     shelf_life_days = models.PositiveIntegerField(_("shelf life (days)"), null=True, blank=True)
     age_restricted = models.BooleanField(_("age restricted"), default=False)
+    # Sold only to a member (a paid-membership plan): the till must attach one first.
+    requires_member = models.BooleanField(_("members only"), default=False)
     blocked_channels = models.JSONField(
         _("channels not allowed"), default=list, blank=True, validators=[validate_channels]
     )

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from ninja import Schema
 from pydantic import AwareDatetime, ConfigDict, Field, WithJsonSchema
 
+from storeos.api.schemas import OFFSET_MAX
 from storeos.catalog.models import Sku
 from storeos.core.channels import Channel
 
@@ -93,7 +94,7 @@ class ProductPage(Schema):
 
 class ProductFilter(Schema):
     category: int | None = None
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=OFFSET_MAX)
     limit: int = Field(50, ge=1, le=200)
 
 
@@ -179,7 +180,7 @@ class SkuFilter(Schema):
     series: int | None = None
     active: bool | None = None
     channel: ChannelName | None = Field(None, description="Only SKUs sellable on this channel.")
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=OFFSET_MAX)
     limit: int = Field(50, ge=1, le=200)
 
 

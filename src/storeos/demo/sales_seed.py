@@ -40,9 +40,11 @@ QR = PaymentMethod.SANDBOX
 
 
 class SalesWriter:
-    def __init__(self, *, skus: dict[str, Sku], staff: dict[str, dict[str, object]]):
-        """`staff`: per store code, its "cashier" and "associate" users."""
+    def __init__(self, *, skus: dict[str, Sku], staff: dict[str, dict[str, object]], customer=None):
+        """`staff`: per store code, its "cashier" and "associate" users; `customer(ticket)`: the
+        member id who scanned their code on a ticket (or None) and the coupon codes they used."""
         self.skus = skus
+        self.customer = customer or (lambda ticket: (None, []))
         self.staff = staff
         self.stores = {store.code: store for store in Store.objects.all()}
         self.shifts: dict[tuple[str, dt.date], Shift] = {}
@@ -87,11 +89,14 @@ class SalesWriter:
     def checkout(self, spec: TicketSpec) -> None:
         store, cashier = self.stores[spec.store], self._cashier(spec.store)
         lines = self._cart(spec.lines)
+        member_id, coupons = self.customer(spec)
         total = price_cart(
             store=store,
             channel=Channel.POS,
             items=[CartItem(sku=line.sku, quantity=line.quantity) for line in lines],
+            member_id=member_id,
             at=clock.now(),
+            coupon_codes=coupons,
         ).total
         self.orders[spec.number] = checkout(
             actor=cashier,
@@ -103,6 +108,8 @@ class SalesWriter:
             associate=self.staff[spec.store]["associate"] if spec.associate else None,
             age_confirmed=any(line.sku.age_restricted for line in lines),
             shift=self.shifts.get((spec.store, clock.today(store.time_zone))),
+            member_id=member_id,
+            coupon_codes=coupons,
         )
 
     def _tenders(self, spec: TicketSpec, *, store: Store, total: Decimal) -> list[Tender]:

@@ -9,6 +9,7 @@ database behind, never half a chain.
 import datetime as dt
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from zoneinfo import ZoneInfo
 
@@ -25,7 +26,15 @@ from storeos.core import clock
 from storeos.core.errors import Conflict, ValidationFailed
 from storeos.demo.lego import build_lego_plan
 from storeos.demo.liquor import build_liquor_plan
+from storeos.demo.members_plan import (
+    PROGRAMMES,
+    MembersPlan,
+    build_members_plan,
+    coupon_tickets_pick,
+)
+from storeos.demo.members_seed import MembersWriter
 from storeos.demo.plan import Plan
+from storeos.demo.promotions_seed import CLAIM, write_promotions
 from storeos.demo.staff import DEMO_PASSWORD, demo_staff, till_staff
 from storeos.demo.stock_plan import StockPlan, build_stock_plan
 from storeos.demo.stock_seed import StockWriter
@@ -238,14 +247,47 @@ class _Writer:
             self.users.append(user)
             self.advance(1)
 
-    def write_stock(self, stock: StockPlan) -> None:
+    def write_loyalty(self, members: MembersWriter) -> None:
+        members.templates.update(write_promotions(scenario=self.plan.scenario, now=members.now))
+        with clock.frozen(members.now - dt.timedelta(days=120)):
+            members.write_programme()
+        self.advance(1)
+        members.write_members()
+        self.advance(1)
+
+    def write_engagement(self, members: MembersWriter) -> None:
+        cashier = next(u for u in self.users if u.username == "cashier")
+        members.write_engagement(cashier)
+        self.advance(1)
+
+    def write_stock(self, stock: StockPlan, customer=None) -> None:
         StockWriter(
             stock=stock,
             skus=self.skus,
             users={user.username: user for user in self.users},
             tills=till_staff([spec.code for spec in self.plan.stores]),
             advance=self.advance,
+            customer=customer,
         ).write()
+
+
+def _members_plan(plan: Plan, stock: StockPlan, seed: int) -> MembersPlan:
+    programme, count = PROGRAMMES[plan.scenario]
+    tickets = stock.orders.tickets
+    members = build_members_plan(
+        plan, programme=programme, count=count, seed=seed, now=clock.now(), tickets=tickets
+    )
+    template, min_spend, _ = CLAIM[plan.scenario]
+    coupons = coupon_tickets_pick(
+        tickets=tickets,
+        ticket_members=members.ticket_members,
+        prices={sku.code: sku.list_price for sku in plan.skus},
+        template=template,
+        min_spend=min_spend,
+        now=clock.now(),
+        seed=f"{plan.scenario}-coupons-{seed}",
+    )
+    return replace(members, ticket_coupons=coupons)
 
 
 def seed_demo(*, scenario: str, seed: int, console: Console, with_stock: bool = True) -> str:
@@ -261,6 +303,7 @@ def seed_demo(*, scenario: str, seed: int, console: Console, with_stock: bool = 
     if with_stock:
         # History runs up to this moment: today's tickets so far are in it.
         stock = build_stock_plan(plan, seed=seed, now=clock.now(), tz=store_tz)
+    members_plan = _members_plan(plan, stock, seed) if stock is not None else None
     with transaction.atomic():
         _refuse_unless_empty(plan)
         with Progress(
@@ -281,10 +324,26 @@ def seed_demo(*, scenario: str, seed: int, console: Console, with_stock: bool = 
                 ("Price lists", writer.write_price_lists, len(plan.price_lists)),
                 ("Staff logins", writer.write_staff, len(plan.users)),
             ]
-            if stock is not None:
-                steps.append(
-                    ("Stock", partial(writer.write_stock, stock), StockWriter.units(stock))
+            members = None
+            if members_plan is not None:
+                members = MembersWriter(
+                    members=members_plan,
+                    store_codes=[spec.code for spec in plan.stores],
+                    seed=seed,
+                    now=clock.now(),
                 )
+                steps.append(("Members and promotions", partial(writer.write_loyalty, members), 2))
+            if stock is not None:
+                customer = members.customer if members is not None else None
+                steps.append(
+                    (
+                        "Stock and sales",
+                        partial(writer.write_stock, stock, customer),
+                        StockWriter.units(stock),
+                    )
+                )
+            if members is not None:
+                steps.append(("Member activity", partial(writer.write_engagement, members), 1))
             progress.update(task, total=sum(units for _, _, units in steps))
             for description, step, _ in steps:
                 progress.update(task, description=description)

@@ -29,6 +29,7 @@ class StockWriter:
         users: dict,
         tills: dict[str, tuple[str, str]],
         advance,
+        customer=None,
     ):
         """`users` by username; `tills`: per store code, its cashier's and associate's."""
         self.stock = stock
@@ -44,6 +45,7 @@ class StockWriter:
                 store: {"cashier": users[cashier], "associate": users[associate]}
                 for store, (cashier, associate) in tills.items()
             },
+            customer=customer,
         )
         self.actions: dict[str, Callable] = {
             "receive": self.receive,

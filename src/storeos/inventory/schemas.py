@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from ninja import Header, Schema
 from pydantic import ConfigDict, Field
 
+from storeos.api.schemas import OFFSET_MAX
 from storeos.core.channels import Channel
 from storeos.inventory.models import ScrapRequest, StockCount, Transfer
 
@@ -50,7 +51,7 @@ class LevelFilter(Schema):
     location_id: int | None = None
     sku_id: int | None = None
     in_stock: bool = False
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=OFFSET_MAX)
     limit: int = Field(50, ge=1, le=200)
 
 
@@ -173,7 +174,7 @@ class Page(Schema):
 
 
 class PageFilter(Schema):
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=OFFSET_MAX)
     limit: int = Field(50, ge=1, le=200)
 
 

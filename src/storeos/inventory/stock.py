@@ -369,6 +369,23 @@ def stock_issue_lines(
     """Take unreserved stock for several lines out of one location, FEFO across batches unless a
     line names its batch. All or nothing: a line short of stock (InsufficientStock) rolls back
     every line. Returns each line's moves, in line order."""
+    return stock_issue_lines_in_transaction(
+        actor=actor, location=location, lines=lines, kind=kind, note=note
+    )
+
+
+def stock_issue_lines_in_transaction(
+    *,
+    actor,
+    location: Location,
+    lines: list[IssueLine],
+    kind: str = MoveKind.SALE,
+    note: str = "",
+) -> list[list[StockMove]]:
+    """`stock_issue_lines` for a caller whose own transaction fails as a whole when this raises
+    (checkout): no savepoint of its own, two round trips less per sale."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("stock_issue_lines_in_transaction needs the caller's transaction")
     if kind not in OUTGOING_KINDS:
         raise QuantityInvalid(f"{kind} is not an outgoing move.", code="move_kind_invalid")
     for line in lines:

@@ -74,13 +74,27 @@ def _associate(associate_id: int | None):
     return associate
 
 
-def _order_body(order: Order, *, with_pickup_code: bool = False) -> dict:
-    order = selectors.order_get(user=None, order_uuid=order.uuid)
+def _order_body(order: Order, *, with_pickup_code: bool = False) -> OrderOut:
+    """The order as the API answers it (validated once: Ninja passes a schema instance on)."""
+    if hasattr(order, "written_lines"):
+        _answer_from_written(order)
+    else:  # a replayed or changed order: read it back with its lines and payments
+        order = selectors.order_get(user=None, order_uuid=order.uuid)
     order.change = sum((p.change for p in order.payments.all()), 0)
-    body = OrderOut.from_orm(order).model_dump(mode="json")
+    body = OrderOut.from_orm(order)
     if not with_pickup_code:
-        body["pickup_code"] = None
+        body.pickup_code = None
     return body
+
+
+def _answer_from_written(order: Order) -> None:
+    """Let `order.lines.all()` and `order.payments.all()` answer from the rows checkout just
+    wrote, as Django's prefetch would, so the till's answer needs no second read."""
+    order._prefetched_objects_cache = {}
+    for name, rows in (("lines", order.written_lines), ("payments", order.written_payments)):
+        loaded = getattr(order, name).all()
+        loaded._result_cache, loaded._prefetch_done = rows, True
+        order._prefetched_objects_cache[name] = loaded
 
 
 # --- Orders --------------------------------------------------------------------------------------
@@ -110,6 +124,7 @@ def pos_order_create(request, payload: PosOrderIn):
         age_confirmed=payload.age_confirmed,
         shift=shift,
         note=payload.note,
+        coupon_codes=payload.coupon_codes,
     )
     return Status(201, _order_body(order))
 
@@ -158,6 +173,7 @@ def online_order_create(request, payload: OnlineOrderIn):
         ttl=dt.timedelta(minutes=payload.ttl_minutes),
         age_confirmed=payload.age_confirmed,
         note=payload.note,
+        coupon_codes=payload.coupon_codes,
     )
     return Status(201, _order_body(order))
 
@@ -294,7 +310,12 @@ def cart_price(request, payload: CartPriceIn):
     store = store_get(user=user, store_id=payload.store_id)
     items = [CartItem(line.sku, line.quantity) for line in _cart_lines(user, payload.lines)]
     priced = selectors.cart_price(
-        user=user, store=store, channel=payload.channel, items=items, member_id=payload.member_id
+        user=user,
+        store=store,
+        channel=payload.channel,
+        items=items,
+        member_id=payload.member_id,
+        coupon_codes=payload.coupon_codes,
     )
     return {
         "store_id": store.pk,

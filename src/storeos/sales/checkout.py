@@ -16,12 +16,12 @@ from django.db import IntegrityError, transaction
 from storeos.accounts.permissions import Perm, require_unless_system
 from storeos.core import clock
 from storeos.core.channels import Channel
-from storeos.core.errors import IdempotencyConflict
+from storeos.core.errors import DomainError, IdempotencyConflict
 from storeos.core.idempotency import payload_hash
 from storeos.core.money import ZERO, to_money
 from storeos.core.outbox import event_emit
 from storeos.inventory.models import Batch, MoveKind
-from storeos.inventory.stock import IssueLine, Reference, stock_issue_lines
+from storeos.inventory.stock import IssueLine, Reference, stock_issue_lines_in_transaction
 from storeos.sales.errors import (
     AgeCheckRequired,
     CartInvalid,
@@ -30,6 +30,7 @@ from storeos.sales.errors import (
     PaymentMismatch,
     SkuNotSoldOnChannel,
 )
+from storeos.sales.hooks import paid_hooks_run, tender_handler
 from storeos.sales.models import (
     Order,
     OrderLine,
@@ -63,9 +64,15 @@ class Tender:
 
 def selling_location(*, store: Store, channel: str) -> Location:
     """The store's sellable location that serves the channel (the shop floor for the till)."""
-    locations = Location.objects.filter(store=store, sellable=True, is_active=True)
-    for location in locations.select_related("store").order_by("code"):
+    # Raw SQL: every sale asks, and the ORM's query building cost more than the answer.
+    locations = Location.objects.raw(
+        f"SELECT * FROM {Location._meta.db_table}"
+        " WHERE store_id = %s AND sellable AND is_active ORDER BY code",
+        [store.pk],
+    )
+    for location in locations:
         if channel in (location.channels or []):
+            location.store = store
             return location
     raise NoSellingLocation(
         f"Store {store.code} has no sellable location serving {channel}.",
@@ -85,10 +92,13 @@ def _request_payload(**parts) -> dict:
         ],
         "member": parts["member_id"],
         "associate": getattr(parts["associate"], "pk", None),
+        **({"coupons": sorted(parts["coupon_codes"])} if parts["coupon_codes"] else {}),
     }
 
 
-def cart_validate(*, lines: list[CartLine], channel: str, age_confirmed: bool) -> None:
+def cart_validate(
+    *, lines: list[CartLine], channel: str, age_confirmed: bool, member_id: int | None = None
+) -> None:
     if not lines or len(lines) > MAX_LINES:
         raise CartInvalid(f"An order has between 1 and {MAX_LINES} lines.")
     for line in lines:
@@ -111,6 +121,12 @@ def cart_validate(*, lines: list[CartLine], channel: str, age_confirmed: bool) -
             )
         if line.batch is not None and line.batch.sku_id != line.sku.pk:
             raise CartInvalid("That batch belongs to another SKU.", code="batch_invalid")
+        if line.sku.requires_member and member_id is None:
+            raise CartInvalid(
+                f"{line.sku.code} is sold to members only: attach the member first.",
+                code="member_required",
+                details={"sku": line.sku.code},
+            )
     if any(line.sku.age_restricted for line in lines) and not age_confirmed:
         raise AgeCheckRequired(
             "This order has age-restricted items: confirm the customer's age.",
@@ -170,8 +186,12 @@ def checkout(
     age_confirmed: bool = False,
     shift: Shift | None = None,
     note: str = "",
+    coupon_codes: list[str] | tuple = (),
 ) -> Order:
-    """Sell a cart now and take its payments. Returns the order (the first one, on a replay)."""
+    """Sell a cart now and take its payments. Returns the order (the first one, on a replay).
+
+    The server prices the cart (promotions, the member's price, `coupon_codes`); free gifts the
+    promotions add become lines of their own after the cart's."""
     require_unless_system(actor, Perm.SALES_CHECKOUT, store)
     request_hash = payload_hash(
         _request_payload(
@@ -181,10 +201,9 @@ def checkout(
             payments=payments,
             member_id=member_id,
             associate=associate,
+            coupon_codes=coupon_codes,
         )
     )
-    if (existing := order_replay(order_id, request_hash)) is not None:
-        return existing
     try:
         return _checkout_once(
             actor=actor,
@@ -198,10 +217,13 @@ def checkout(
             age_confirmed=age_confirmed,
             shift=shift,
             note=note,
+            coupon_codes=list(coupon_codes),
             request_hash=request_hash,
         )
-    except IntegrityError:
-        # A concurrent twin inserted the same order id first; ours rolled back entirely.
+    except (IntegrityError, DomainError):
+        # A replay, or a concurrent twin that inserted the same order id first: ours rolled
+        # back entirely. A replay is not checked up front (one query less per sale); it is
+        # found here whatever refused it (the unique order id, stock since sold, a closed shift).
         if (existing := order_replay(order_id, request_hash)) is not None:
             return existing
         raise
@@ -209,7 +231,12 @@ def checkout(
 
 @transaction.atomic
 def _checkout_once(*, actor, order_id, store, lines, payments, channel, request_hash, **rest):
-    cart_validate(lines=lines, channel=channel, age_confirmed=rest["age_confirmed"])
+    cart_validate(
+        lines=lines,
+        channel=channel,
+        age_confirmed=rest["age_confirmed"],
+        member_id=rest["member_id"],
+    )
     if rest["shift"] is not None:
         from storeos.sales.shifts import shift_require_open
 
@@ -222,11 +249,15 @@ def _checkout_once(*, actor, order_id, store, lines, payments, channel, request_
         items=[CartItem(sku=ln.sku, quantity=ln.quantity) for ln in lines],
         member_id=rest["member_id"],
         at=now,
+        coupon_codes=rest["coupon_codes"],
     )
     tenders = payments_validate(payments=payments, total=priced.total)
+    lines = lines + gift_lines(priced, requested=len(lines))
     business_date = clock.business_date(now, store.time_zone)
-    # The order row goes in first: a concurrent twin with the same id waits on it here and then
-    # fails on the unique id, before it has taken any stock.
+    # Stock is taken first so the order row goes in once, with its cost. A concurrent twin with
+    # the same id takes stock too, then fails on the unique order id and rolls all of it back.
+    moves = _take_stock(order_id=order_id, location=location, lines=lines, actor=actor)
+    order_lines = _order_lines(lines=lines, priced=priced, moves=moves)
     order = Order.objects.create(
         uuid=order_id,
         number=order_number(store, business_date, order_id),
@@ -244,45 +275,59 @@ def _checkout_once(*, actor, order_id, store, lines, payments, channel, request_
         discount_total=priced.discount_total,
         total=priced.total,
         tax_total=priced.tax_total,
+        cost_total=to_money(sum((ln.unit_cost * ln.quantity for ln in order_lines), ZERO)),
+        refunded_total=ZERO,
         created_at=now,
         paid_at=now,
         business_date=business_date,
         request_hash=request_hash,
         note=rest["note"],
+        adjustments=priced.adjustments,
+        coupon_codes=priced.coupon_codes,
     )
-    order_lines = _take_stock(order=order, lines=lines, priced=priced, actor=actor)
-    order.cost_total = sum((ln.unit_cost * ln.quantity for ln in order_lines), Decimal(0))
-    order.cost_total = to_money(order.cost_total)
-    order.save(update_fields=["cost_total"])
-    payments_record(order=order, tenders=tenders, now=now)
+    for line in order_lines:
+        line.order = order
+    OrderLine.objects.bulk_create(order_lines)
+    recorded = payments_record(order=order, tenders=tenders, now=now)
+    # What was just written, for an answer that needs no second read (sales.api).
+    order.written_lines, order.written_payments = order_lines, recorded
+    paid_hooks_run(order, order_lines)
     event_emit(topic="order.paid", payload=order_paid_payload(order, order_lines))
     return order
 
 
-def _take_stock(*, order: Order, lines: list[CartLine], priced: PricedCart, actor) -> list:
-    """Issue every line's stock FEFO (or from the scanned batch) and write the order lines."""
-    per_line = stock_issue_lines(
+def gift_lines(priced: PricedCart, *, requested: int) -> list[CartLine]:
+    """The free gifts the promotions added after the cart's own lines, to be taken from stock."""
+    return [CartLine(line.sku, line.quantity) for line in priced.lines[requested:]]
+
+
+def _take_stock(*, order_id, location: Location, lines: list[CartLine], actor) -> list:
+    """Issue every line's stock FEFO (or from the scanned batch); each line's moves."""
+    return stock_issue_lines_in_transaction(
         actor=actor,
-        location=order.location,
+        location=location,
         kind=MoveKind.SALE,
         lines=[
             IssueLine(
                 sku=line.sku,
                 quantity=line.quantity,
                 batch=line.batch,
-                reference=Reference("order", f"{order.uuid}/{line_no}"),
+                reference=Reference("order", f"{order_id}/{line_no}"),
             )
             for line_no, line in enumerate(lines, 1)
         ],
     )
+
+
+def _order_lines(*, lines: list[CartLine], priced: PricedCart, moves: list) -> list[OrderLine]:
+    """The order's lines, priced, with the cost the stock left at."""
     order_lines = []
-    for line_no, (line, priced_line, moves) in enumerate(
-        zip(lines, priced.lines, per_line, strict=True), 1
+    for line_no, (line, priced_line, line_moves) in enumerate(
+        zip(lines, priced.lines, moves, strict=True), 1
     ):
-        cost = sum((m.unit_cost * -m.quantity for m in moves), Decimal(0)) / line.quantity
+        cost = sum((m.unit_cost * -m.quantity for m in line_moves), Decimal(0)) / line.quantity
         order_lines.append(
             OrderLine(
-                order=order,
                 line_no=line_no,
                 sku=line.sku,
                 batch=line.batch,
@@ -293,13 +338,15 @@ def _take_stock(*, order: Order, lines: list[CartLine], priced: PricedCart, acto
                 tax_rate=line.sku.tax_rate,
                 tax_amount=priced_line.tax_amount,
                 unit_cost=cost.quantize(Decimal("0.0001")),
+                returned_quantity=0,
+                refunded_amount=ZERO,
                 adjustments=priced_line.adjustments,
             )
         )
-    return OrderLine.objects.bulk_create(order_lines)
+    return order_lines
 
 
-def payments_record(*, order: Order, tenders: list[Tender], now: dt.datetime) -> None:
+def payments_record(*, order: Order, tenders: list[Tender], now: dt.datetime) -> list[Payment]:
     """Write the order's payments. Money that did not pass through the till is claimed first:
     a QR payment must be confirmed by the provider's signed notification and not used yet, and
     exchange credit must come from the exchange being recorded right now."""
@@ -315,20 +362,32 @@ def payments_record(*, order: Order, tenders: list[Tender], now: dt.datetime) ->
             transaction_ids[n] = intent.provider_transaction_id or tender.reference
         elif tender.method == PaymentMethod.EXCHANGE:
             exchange_credit_claim(reference=tender.reference, amount=tender.amount, order=order)
-    Payment.objects.bulk_create(
-        Payment(
-            order=order,
-            method=tender.method,
-            status=PaymentStatus.SUCCEEDED,
-            amount=tender.amount,
-            tendered=tender.tendered,
-            change=(tender.tendered - tender.amount) if tender.tendered is not None else 0,
-            reference=tender.reference,
-            provider_transaction_id=transaction_ids.get(n, ""),
-            created_at=now,
-            succeeded_at=now,
-        )
-        for n, tender in enumerate(tenders)
+        elif (handler := tender_handler(tender.method)) is not None:
+            transaction_ids[n] = handler.claim(
+                order=order, amount=tender.amount, reference=tender.reference
+            )
+        elif tender.method not in (PaymentMethod.CASH, PaymentMethod.CARD):
+            raise PaymentInvalid(
+                f"Payments by {tender.method} are not accepted here.",
+                details={"method": tender.method},
+            )
+    return Payment.objects.bulk_create(
+        [
+            Payment(
+                order=order,
+                method=tender.method,
+                status=PaymentStatus.SUCCEEDED,
+                amount=tender.amount,
+                tendered=tender.tendered,
+                change=tender.tendered - tender.amount if tender.tendered is not None else ZERO,
+                refunded_amount=ZERO,
+                reference=tender.reference,
+                provider_transaction_id=transaction_ids.get(n, ""),
+                created_at=now,
+                succeeded_at=now,
+            )
+            for n, tender in enumerate(tenders)
+        ]
     )
 
 

@@ -38,6 +38,7 @@ from storeos.sales.checkout import (
     CartLine,
     Tender,
     cart_validate,
+    gift_lines,
     order_number,
     order_paid_payload,
     order_replay,
@@ -46,6 +47,7 @@ from storeos.sales.checkout import (
     selling_location,
 )
 from storeos.sales.errors import CartInvalid, OrderStateInvalid
+from storeos.sales.hooks import paid_hooks_run
 from storeos.sales.models import Fulfilment, Order, OrderLine, OrderStatus
 from storeos.sales.pricing import CartItem, price_cart
 from storeos.stores.models import Store
@@ -85,6 +87,7 @@ def online_order_create(
     ttl: dt.timedelta = DEFAULT_TTL,
     age_confirmed: bool = False,
     note: str = "",
+    coupon_codes: list[str] | tuple = (),
 ) -> Order:
     """Place an unpaid online order and hold its stock until it is paid or `ttl` runs out.
 
@@ -115,6 +118,7 @@ def online_order_create(
             "fulfilment": fulfilment,
             "member": member_id,
             "lines": [[ln.sku.pk, ln.quantity, ln.batch.pk if ln.batch else None] for ln in lines],
+            **({"coupons": sorted(coupon_codes)} if coupon_codes else {}),
         }
     )
     if (existing := order_replay(order_id, request_hash)) is not None:
@@ -131,6 +135,7 @@ def online_order_create(
             ttl=ttl,
             age_confirmed=age_confirmed,
             note=note,
+            coupon_codes=list(coupon_codes),
             request_hash=request_hash,
         )
     except IntegrityError:
@@ -142,7 +147,12 @@ def online_order_create(
 
 @transaction.atomic
 def _create_once(*, actor, order_id, store, channel, lines, ttl, request_hash, **rest) -> Order:
-    cart_validate(lines=lines, channel=channel, age_confirmed=rest["age_confirmed"])
+    cart_validate(
+        lines=lines,
+        channel=channel,
+        age_confirmed=rest["age_confirmed"],
+        member_id=rest["member_id"],
+    )
     location = selling_location(store=store, channel=channel)
     now = clock.now()
     priced = price_cart(
@@ -151,7 +161,9 @@ def _create_once(*, actor, order_id, store, channel, lines, ttl, request_hash, *
         items=[CartItem(sku=ln.sku, quantity=ln.quantity) for ln in lines],
         member_id=rest["member_id"],
         at=now,
+        coupon_codes=rest["coupon_codes"],
     )
+    lines = lines + gift_lines(priced, requested=len(lines))
     business_date = clock.business_date(now, store.time_zone)
     confirmed = rest["age_confirmed"] and any(ln.sku.age_restricted for ln in lines)
     order = Order.objects.create(
@@ -174,6 +186,8 @@ def _create_once(*, actor, order_id, store, channel, lines, ttl, request_hash, *
         expires_at=now + ttl,
         request_hash=request_hash,
         note=rest["note"],
+        adjustments=priced.adjustments,
+        coupon_codes=priced.coupon_codes,
     )
     # Unit cost is what the stock costs when it leaves, at payment; until then the SKU's cost.
     OrderLine.objects.bulk_create(
@@ -265,6 +279,7 @@ def _pay_once(*, actor, order: Order, tenders: list[Tender]) -> Order:
     order.refresh_from_db()
     lines = _cost_lines(order)
     payments_record(order=order, tenders=tenders, now=now)
+    paid_hooks_run(order, lines)
     event_emit(topic="order.paid", payload=order_paid_payload(order, lines))
     return order
 

@@ -1,7 +1,8 @@
 """The one pricing function every channel's checkout calls.
 
-Today it charges the list or price-list price in force; the promotions engine replaces the body
-of `price_cart` (and fills each line's discount and its explanation) without any caller changing.
+It charges the list or price-list price in force, and the promotions engine
+(`storeos.promotions.engine`) takes off the promotions, the member's price and the coupons,
+filling each line's discount and its explanation. Every channel calls this one function.
 Prices are tax-inclusive, as on Chinese retail shelves: tax is the part of the line total that
 the rate accounts for.
 """
@@ -11,7 +12,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from storeos.catalog.models import Sku
-from storeos.catalog.selectors import prices_for
 from storeos.core.money import ZERO, quantize
 from storeos.stores.models import Store
 
@@ -28,8 +28,11 @@ class PricedLine:
     quantity: int
     unit_price: Decimal
     discount: Decimal = ZERO
-    # [{"source": "promotion" | "coupon" | "member", "id": …, "label": …, "amount": "…"}]
+    # [{"source": "promotion" | "coupon" | "member" | "gift", "id": promotion id, coupon code or
+    #   tier code, "kind": promotion kind, "label": …, "amount": "…"}]
     adjustments: list[dict] = field(default_factory=list)
+    # A free gift the engine added (not asked for by the customer): taken from stock, free.
+    is_gift: bool = False
 
     @property
     def gross(self) -> Decimal:
@@ -47,9 +50,14 @@ class PricedLine:
 
 @dataclass
 class PricedCart:
+    # The cart's lines in the order given, then any free gift lines the engine added.
     lines: list[PricedLine]
-    # Order-level explanations (spend-and-save, coupons) once promotions exist.
+    # Order-level explanations: spend-and-save and coupons (also allocated to the lines' own
+    # adjustments), gifts and points multipliers.
     adjustments: list[dict] = field(default_factory=list)
+    # Coupon codes the price includes (checkout redeems them).
+    coupon_codes: list[str] = field(default_factory=list)
+    points_multiplier: Decimal = Decimal("1")
 
     @property
     def subtotal(self) -> Decimal:
@@ -75,12 +83,17 @@ def price_cart(
     items: list[CartItem],
     member_id: int | None = None,
     at: dt.datetime | None = None,
+    coupon_codes: list[str] | tuple = (),
 ) -> PricedCart:
-    """Price a cart for a store and channel; the server's prices, never the client's."""
-    prices = prices_for(skus=[item.sku for item in items], store=store, channel=channel, at=at)
-    return PricedCart(
-        lines=[
-            PricedLine(sku=item.sku, quantity=item.quantity, unit_price=prices[item.sku.pk])
-            for item in items
-        ]
+    """Price a cart for a store and channel; the server's prices, never the client's. The
+    promotions engine applies the promotions, the member's price and the coupons."""
+    from storeos.promotions.engine import cart_price
+
+    return cart_price(
+        store=store,
+        channel=channel,
+        items=items,
+        member_id=member_id,
+        at=at,
+        coupon_codes=coupon_codes,
     )

@@ -19,6 +19,7 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import pgettext
 
 from storeos.accounts.permissions import Perm, has_perm
 from storeos.core.channels import Channel
@@ -60,7 +61,10 @@ class ReceiptLine:
     unit_price: Decimal
     discount: Decimal
     line_total: Decimal
+    # What took the line's discount off, summing to it exactly (promotions, member price, coupons).
     savings: list[Saving] = field(default_factory=list)
+    # A free gift the promotions added (赠品): printed as such, never the customer's own pick.
+    is_gift: bool = False
 
 
 @dataclass(frozen=True)
@@ -97,7 +101,10 @@ class Receipt:
     item_count: int
     subtotal: Decimal
     discount_total: Decimal
+    # One row per promotion, member price or coupon, however many lines it touched.
     savings: list[Saving]
+    # The coupon codes the sale redeemed (the code's last characters only, as it is a bearer token).
+    coupons: list[str]
     total: Decimal
     tax_total: Decimal
     taxes: list[TaxLine]
@@ -178,6 +185,7 @@ def receipt_data(*, order: Order, base_url: str = "") -> Receipt:
         subtotal=order.subtotal,
         discount_total=order.discount_total,
         savings=_savings_by_label(lines),
+        coupons=[_reference_tail(str(code)) for code in order.coupon_codes or []],
         total=order.total,
         tax_total=order.tax_total,
         taxes=_taxes_by_rate(order.lines.all()),
@@ -259,6 +267,7 @@ def _orders():
 
 
 def _receipt_line(line: OrderLine) -> ReceiptLine:
+    adjustments = [adj for adj in line.adjustments or [] if isinstance(adj, dict)]
     return ReceiptLine(
         name=line.sku.name,
         code=line.sku.code,
@@ -266,11 +275,27 @@ def _receipt_line(line: OrderLine) -> ReceiptLine:
         unit_price=line.unit_price,
         discount=line.discount,
         line_total=line.line_total,
-        savings=[
-            Saving(label=str(adj.get("label") or ""), amount=to_money(str(adj.get("amount", 0))))
-            for adj in line.adjustments or []
-        ],
+        savings=_line_savings(line.discount, adjustments),
+        is_gift=any(adj.get("source") == "gift" or adj.get("is_gift") for adj in adjustments),
     )
+
+
+def _line_savings(discount: Decimal, adjustments: list[dict]) -> list[Saving]:
+    """The line's savings as the engine explained them. A discount the explanations do not cover
+    (an order from before promotions) is shown as a plain discount, so they always sum to it."""
+    savings = []
+    for adj in adjustments:
+        amount = to_money(str(adj.get("amount") or 0))
+        if amount:
+            savings.append(
+                Saving(
+                    label=str(adj.get("label") or pgettext("receipt", "Discount")), amount=amount
+                )
+            )
+    unexplained = discount - sum((saving.amount for saving in savings), ZERO)
+    if unexplained > 0:
+        savings.append(Saving(label=pgettext("receipt", "Discount"), amount=unexplained))
+    return savings
 
 
 def _savings_by_label(lines: list[ReceiptLine]) -> list[Saving]:

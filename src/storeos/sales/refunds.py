@@ -14,6 +14,7 @@ from django.db.models import F
 
 from storeos.core import clock
 from storeos.core.errors import DomainError, ValidationFailed
+from storeos.sales.hooks import tender_handler
 from storeos.sales.models import (
     Order,
     Payment,
@@ -95,6 +96,8 @@ def _refund_record(*, sales_return: SalesReturn, payment: Payment, amount: Decim
             # One refund per return and payment: a retried call finds the first.
             refund_no=f"RT{sales_return.uuid.hex}-{payment.pk}",
         )
+    elif (handler := tender_handler(payment.method)) is not None:
+        handler.refund(payment=payment, amount=amount, sales_return=sales_return)
     return Refund.objects.create(
         sales_return=sales_return,
         payment=payment,

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from ninja import Schema
 from pydantic import ConfigDict, Field, model_validator
 
+from storeos.api.schemas import OFFSET_MAX
 from storeos.catalog.schemas import Money
 from storeos.core.channels import ONLINE_CHANNELS, Channel
 from storeos.sales.models import OrderStatus, PaymentMethod
@@ -20,6 +21,8 @@ OnlineChannel = Literal[tuple(sorted(c.value for c in ONLINE_CHANNELS))]
 # What a customer may pay with; exchange credit is created by the returns service, never sent.
 MethodName = Literal[tuple(m for m in PaymentMethod.values if m != "exchange")]
 StatusName = Literal[tuple(OrderStatus.values)]
+CouponCode = Annotated[str, Field(min_length=1, max_length=24, pattern=r"^[A-Za-z0-9-]+$")]
+CouponCodes = Annotated[list[CouponCode], Field(max_length=5, description="Coupons to redeem.")]
 
 
 # --- Requests ------------------------------------------------------------------------------------
@@ -63,6 +66,7 @@ class PosOrderIn(Schema):
     age_confirmed: bool = False
     shift_id: int | None = None
     note: Text = ""
+    coupon_codes: CouponCodes = []
 
 
 class OnlineOrderIn(Schema):
@@ -77,6 +81,7 @@ class OnlineOrderIn(Schema):
     )
     ttl_minutes: int = Field(30, ge=1, le=1440, description="Minutes to wait for payment.")
     note: Text = ""
+    coupon_codes: CouponCodes = []
 
 
 class PayIn(Schema):
@@ -110,6 +115,7 @@ class CartPriceIn(Schema):
     channel: ChannelName = Channel.POS
     lines: Lines
     member_id: int | None = None
+    coupon_codes: CouponCodes = []
 
 
 class OrderFilter(Schema):
@@ -118,7 +124,7 @@ class OrderFilter(Schema):
     status: StatusName | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=OFFSET_MAX)
     limit: int = Field(50, ge=1, le=200)
 
 

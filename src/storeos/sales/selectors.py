@@ -117,7 +117,9 @@ def shift_current(*, user, store: Store, register: str) -> Shift:
     return shift
 
 
-def cart_price(*, user, store: Store, channel: str, items: list[CartItem], member_id=None):
+def cart_price(
+    *, user, store: Store, channel: str, items: list[CartItem], member_id=None, coupon_codes=()
+):
     """Price a cart without selling it: the price the till or the shop would charge now.
 
     Refuses what checkout would refuse about the cart itself (a SKU not sold on the channel, a
@@ -135,5 +137,7 @@ def cart_price(*, user, store: Store, channel: str, items: list[CartItem], membe
         channel=channel,
         age_confirmed=True,
     )
-    priced: PricedCart = price_cart(store=store, channel=channel, items=items, member_id=member_id)
+    priced: PricedCart = price_cart(
+        store=store, channel=channel, items=items, member_id=member_id, coupon_codes=coupon_codes
+    )
     return priced

@@ -11,4 +11,6 @@ urlpatterns = [
     path("lookup", views_pos.pos_lookup, name="lookup"),
     path("search", views_pos.pos_search, name="search"),
     path("qr.svg", views_pos.pos_qr, name="qr"),
+    path("member", views_pos.pos_member, name="member"),
+    path("member/points", views_pos.pos_member_points, name="member_points"),
 ]

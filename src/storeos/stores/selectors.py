@@ -34,7 +34,7 @@ def store_get(*, user, store_id: int) -> Store:
 def store_lookup(*, store_id: int) -> Store:
     """A store by id, whoever asks. For writes whose service checks the permission in that store
     (so a user acting on another store hears "not allowed", not "not found")."""
-    store = Store.objects.select_related("region").filter(pk=store_id).first()
+    store = Store.objects.filter(pk=store_id).first()
     if store is None:
         raise _store_not_found(store_id)
     return store

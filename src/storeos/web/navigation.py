@@ -24,6 +24,8 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("home", _("Dashboard"), "web:home"),
     NavEntry("catalog", _("Catalog"), "catalog:sku_list", Perm.CATALOG_VIEW),
     NavEntry("inventory", _("Inventory"), "inventory:stock_overview", Perm.INVENTORY_VIEW),
+    NavEntry("members", _("Members"), "loyalty:member_list", Perm.MEMBERS_VIEW),
+    NavEntry("promotions", _("Promotions"), "promotions:promotion_list", Perm.PROMOTIONS_VIEW),
     NavEntry("stores", _("Stores"), "web:stores", Perm.STORES_VIEW),
     NavEntry(
         "sales_dashboard", _("Sales dashboard"), "sales_reports:dashboard", Perm.SALES_REPORTS

@@ -309,3 +309,13 @@ def test_nul_characters_are_refused_not_a_server_error(admin_api, sku, product):
     assert searched.status_code == 422
     assert searched.json()["code"] == "text_invalid"
     assert scanned.status_code == 422
+
+
+def test_paging_past_the_databases_integer_range_is_422_not_a_crash(admin_api, product):
+    # Found by the API fuzz: an unbounded offset reached the database and answered 500.
+    products = admin_api.get("/api/v1/catalog/products?offset=66683287335833988791026057216")
+    skus = admin_api.get("/api/v1/catalog/skus?offset=66683287335833988791026057216")
+
+    assert products.status_code == 422
+    assert skus.status_code == 422
+    assert products.json()["code"] == "validation_error"

@@ -102,7 +102,10 @@ class StockMove(models.Model):
     at = models.DateTimeField(_("at"), db_index=True)
     kind = models.CharField(_("kind"), max_length=20, choices=MoveKind.choices)
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="stock_moves")
-    sku = models.ForeignKey(Sku, on_delete=models.PROTECT, related_name="stock_moves")
+    # The (sku, location, id) index serves lookups by SKU; a second index would only slow sales.
+    sku = models.ForeignKey(
+        Sku, on_delete=models.PROTECT, related_name="stock_moves", db_index=False
+    )
     batch = models.ForeignKey(
         Batch, on_delete=models.PROTECT, null=True, blank=True, related_name="stock_moves"
     )
@@ -117,6 +120,7 @@ class StockMove(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("by"),
+        db_index=False,
     )
     note = models.CharField(_("note"), max_length=255, blank=True)
 

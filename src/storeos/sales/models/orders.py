@@ -13,6 +13,7 @@ from storeos.inventory.models import Batch
 from storeos.stores.models import Location, Store
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
+HALF_CENT = Decimal("0.005")
 
 
 class OrderStatus(models.TextChoices):
@@ -36,11 +37,21 @@ class Order(models.Model):
 
     uuid = models.UUIDField(_("order id"), unique=True)
     number = models.CharField(_("number"), max_length=40, unique=True)
+    # Orders are found by store through the (store, business_date) index; fewer indexes on the
+    # busiest insert of the system.
     store = models.ForeignKey(
-        Store, on_delete=models.PROTECT, related_name="orders", verbose_name=_("store")
+        Store,
+        on_delete=models.PROTECT,
+        related_name="orders",
+        verbose_name=_("store"),
+        db_index=False,
     )
     location = models.ForeignKey(
-        Location, on_delete=models.PROTECT, related_name="+", verbose_name=_("stock location")
+        Location,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("stock location"),
+        db_index=False,
     )
     channel = models.CharField(_("channel"), max_length=32, choices=Channel.choices)
     status = models.CharField(_("status"), max_length=24, choices=OrderStatus.choices)
@@ -75,6 +86,7 @@ class Order(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("age confirmed by"),
+        db_index=False,
     )
     age_confirmed_at = models.DateTimeField(_("age confirmed at"), null=True, blank=True)
     subtotal = models.DecimalField(_("subtotal"), **MONEY)
@@ -97,6 +109,10 @@ class Order(models.Model):
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     request_hash = models.CharField(max_length=64)
     note = models.CharField(_("note"), max_length=255, blank=True)
+    # Order-level explanations from the pricing engine (spend-and-save, coupons, gifts, points
+    # multipliers) and the coupon codes redeemed; line discounts carry their own.
+    adjustments = models.JSONField(default=list, blank=True)
+    coupon_codes = models.JSONField(default=list, blank=True)
 
     class Meta:
         verbose_name = _("order")
@@ -105,8 +121,12 @@ class Order(models.Model):
         indexes = [models.Index(fields=["store", "business_date"])]
         constraints = [
             models.CheckConstraint(condition=Q(total__gte=0), name="order_total_gte_0"),
+            # Within half a cent rather than equal: SQLite compares decimals as floating point,
+            # where 40.20 − 3.22 is not 36.98. The services write exact amounts either way.
             models.CheckConstraint(
-                condition=Q(total=F("subtotal") - F("discount_total")), name="order_total_adds_up"
+                condition=Q(total__gte=F("subtotal") - F("discount_total") - HALF_CENT)
+                & Q(total__lte=F("subtotal") - F("discount_total") + HALF_CENT),
+                name="order_total_adds_up",
             ),
             models.CheckConstraint(
                 condition=Q(refunded_total__gte=0) & Q(refunded_total__lte=F("total")),
@@ -121,7 +141,8 @@ class Order(models.Model):
 class OrderLine(models.Model):
     """What was sold: quantity, the price charged, the discount allocated to it, tax and cost."""
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    # The unique (order, line_no) index serves lookups by order.
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines", db_index=False)
     line_no = models.PositiveSmallIntegerField()
     sku = models.ForeignKey(Sku, on_delete=models.PROTECT, related_name="+")
     # Set when the cashier scanned a specific batch; otherwise FEFO chose (see the stock moves).
@@ -166,6 +187,8 @@ class PaymentMethod(models.TextChoices):
     SANDBOX = "sandbox", _("Sandbox QR (demo)")
     # The refund of an exchange's returned goods, paying for the new goods (sales/returns.py).
     EXCHANGE = "exchange", _("Exchange credit")
+    # Member points spent as money (the loyalty programme sets how many points make a yuan).
+    POINTS = "points", _("Points")
 
 
 class PaymentStatus(models.TextChoices):

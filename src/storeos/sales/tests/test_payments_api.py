@@ -207,13 +207,14 @@ def test_every_error_response_is_documented():
 
     assert documented == {
         ("POST", "/api/v1/sales/payment-intents"): {401, 403, 404, 409, 422, 503},
-        ("GET", "/api/v1/sales/payment-intents/{intent_id}"): {401, 403, 404, 422},
+        ("GET", "/api/v1/sales/payment-intents/{intent_id}"): {401, 403, 404, 422, 503},
         ("POST", "/api/v1/sales/payment-intents/{intent_id}/sandbox-complete"): {
             401,
             403,
             404,
             409,
             422,
+            503,
         },
         ("POST", "/api/v1/sales/payment-notifications/{method}"): {404, 422, 503},
     }

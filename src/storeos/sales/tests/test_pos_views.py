@@ -50,8 +50,8 @@ def test_a_cashier_sees_the_till_of_their_store(shop):
     page = response.content.decode()
     assert "SH001" in page
     assert 'id="pos-scan"' in page
-    # Membership is not faked: the field is there, switched off, until the loyalty module.
-    assert 'id="pos-member" type="text" disabled' in page
+    # The member field is live (members at the till: test_pos_member.py).
+    assert 'id="pos-member" type="text" autocomplete="off"' in page
 
 
 def test_another_stores_cashier_only_ever_gets_their_own_till(shop):
@@ -91,6 +91,15 @@ def test_a_user_without_the_till_permission_is_refused(shop):
 
     assert client.get(POS).status_code == 403
     assert client.get(f"{POS}lookup", {"code": "5702016616217"}).status_code == 403
+
+
+def test_a_chain_wide_user_who_may_not_sell_is_refused_not_asked_for_a_store(shop):
+    client = signed_in(make_user("zhou", role="hq_analyst"))
+
+    response = client.get(f"{POS}lookup", {"code": "5702016616217"})
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "permission_denied"
 
 
 def test_signed_out_lookups_answer_401_json_not_the_login_page(shop):

@@ -4,41 +4,23 @@ Runs real threads on each connection: PostgreSQL serialises on the order's row l
 its IMMEDIATE write lock; either way the conditional UPDATE is the final guard.
 """
 
-import threading
 import uuid
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from storeos.inventory.models import StockLevel
 from storeos.inventory.selectors import levels_mismatching_moves
 from storeos.sales.checkout import CartLine, Tender, checkout
 from storeos.sales.models import Payment, Refund, SalesReturn
 from storeos.sales.returns import return_create
+from storeos.testing.concurrency import race as threads_race
 
 TILLS = 4
 
 
 def race(submit) -> tuple[list, list]:
-    results, errors = [], []
-    start = threading.Barrier(TILLS)
-
-    def run(n):
-        try:
-            start.wait()
-            results.append(submit(n))
-        except Exception as exc:  # collected so the assertions show what happened
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(TILLS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
+    return threads_race(submit, TILLS)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -20,6 +20,8 @@ def test_admin_sees_every_entry_of_the_navigation(db):
         "home",
         "catalog",
         "inventory",
+        "members",
+        "promotions",
         "stores",
         "sales_dashboard",
         "pos",
@@ -34,7 +36,16 @@ def test_cashier_sees_no_admin_link(db):
 
     response = client.get(reverse("web:home"))
 
-    assert _nav_keys(response) == {"home", "catalog", "inventory", "stores", "pos", "api_docs"}
+    assert _nav_keys(response) == {
+        "home",
+        "catalog",
+        "inventory",
+        "members",
+        "promotions",
+        "stores",
+        "pos",
+        "api_docs",
+    }
     assert 'href="/admin/"' not in response.content.decode()
 
 

@@ -93,6 +93,8 @@
   var amountTouched = false;
   var online = navigator.onLine !== false;
   var signedOut = false;
+  var members = null; // pos-member.js: the member on the sale and the server's prices
+  var coupons = null; // pos-coupons.js: the coupons on the sale
 
   function saveSale() { save("sale", sale); }
   function saveQueue() { save("queue", queue); }
@@ -139,6 +141,11 @@
     if (online !== value) {
       online = value;
       renderNet();
+      if (members) {
+        members.sync();
+        members.render(total());
+      }
+      if (coupons) coupons.render();
     }
   }
 
@@ -197,9 +204,28 @@
 
   // ---- the cart -------------------------------------------------------------------------------
 
-  function lineTotal(line) { return line.price * line.quantity; }
+  // The server's prices of the cart as it stands (promotions, member, coupons), else the till's.
+  function pricedCart() { return members ? members.priced() : null; }
+
+  function gifts() {
+    var priced = pricedCart();
+    return priced && priced.gifts ? priced.gifts : [];
+  }
+
+  function pricedLine(line) {
+    var priced = pricedCart();
+    return priced ? priced.lines[line.skuId] || null : null;
+  }
+
+  function lineTotal(line) {
+    var priced = pricedLine(line);
+    return priced ? priced.total : line.price * line.quantity;
+  }
 
   function total() {
+    var priced = pricedCart();
+    if (priced) return priced.total;
+    // (free gifts come only with the server's prices, and cost nothing)
     return sale.lines.reduce(function (sum, line) { return sum + lineTotal(line); }, 0);
   }
 
@@ -349,6 +375,16 @@
     if (wanted.quantity < 1) return;
     scan.value = "";
     hideResults();
+    // A scanned coupon QR: checked by the server; a code that is no coupon is an item's after all.
+    // The whole text is tried first: a code such as "3X6M…" is a coupon, not three of "6M…".
+    if (coupons && coupons.looksLikeCoupon(text)) {
+      coupons.add(text, function () { lookupItem(wanted); });
+      return;
+    }
+    lookupItem(wanted);
+  }
+
+  function lookupItem(wanted) {
     var known = remembered(wanted.code);
     if (!online && known) {
       addItem(known, wanted.quantity);
@@ -451,6 +487,7 @@
   function focusPayment() {
     if (isQr(method)) $("pos-qr-start").focus();
     else (method === "cash" ? tenderedInput : method === "card" ? referenceInput : amountInput).focus();
+    if (method === "points") amountInput.select();
   }
 
   // The payment being typed, checked; {error} when it cannot be taken as it stands.
@@ -466,6 +503,10 @@
       amount = left;
     }
     if (amount > left) return { error: T.amountTooHigh };
+    if (method === "points") {
+      var refusal = members ? members.pointsRefusal(amount, total()) : T.pointsNeedMember;
+      if (refusal) return { error: refusal };
+    }
     if (tendered !== null && (isNaN(tendered) || tendered < amount)) return { error: T.tenderedTooLow };
     var reference = method === "card" ? referenceInput.value.trim() : "";
     if (method === "card" && !reference) return { error: T.referenceRequired };
@@ -495,7 +536,11 @@
       focusPayment();
     });
   });
-  amountInput.addEventListener("input", function () { amountTouched = true; renderChange(); });
+  amountInput.addEventListener("input", function () {
+    amountTouched = true;
+    renderChange();
+    if (members) members.renderPointsNeed(toCents(amountInput.value));
+  });
   tenderedInput.addEventListener("input", renderChange);
   $("pos-add-payment").addEventListener("click", function () {
     if (addPayment()) scan.focus();
@@ -619,13 +664,16 @@
       age_confirmed: !!current.ageConfirmed,
     };
     if (config.shiftId) payload.shift_id = config.shiftId;
+    if (current.member) payload.member_id = current.member.id;
+    if (current.coupons && current.coupons.length) payload.coupon_codes = current.coupons.slice();
     return payload;
   }
 
   var submitting = false;
+  var waitingForPrices = false;
 
   function completeSale() {
-    if (submitting) return;
+    if (submitting || waitingForPrices) return;
     if (!sale.lines.length) {
       say(T.emptyCart, "error");
       scan.focus();
@@ -634,6 +682,26 @@
     if (needsAgeCheck() && !sale.ageConfirmed) {
       say(T.confirmAge, "error");
       ageBox.focus();
+      return;
+    }
+    if (sale.coupons && sale.coupons.length && (!online || !navigator.onLine)) {
+      say(T.couponOfflineSale, "error");
+      return;
+    }
+    if (members && members.pending()) {
+      // Prices (promotions, coupons) are on their way: complete once they are in.
+      say(T.pricing);
+      waitingForPrices = true;
+      members.whenPriced().then(function () {
+        waitingForPrices = false;
+        completeSale();
+      });
+      return;
+    }
+    var usesPoints = sale.payments.some(function (p) { return p.method === "points"; }) ||
+      (method === "points" && remaining() > 0);
+    if (usesPoints && (!online || !navigator.onLine)) {
+      say(T.pointsOffline, "error");
       return;
     }
     if (remaining() > 0 && !addPayment()) return;
@@ -649,6 +717,7 @@
       change: sale.payments.reduce(function (sum, p) {
         return sum + (p.tendered ? p.tendered - p.amount : 0);
       }, 0),
+      member: sale.member ? { id: sale.member.id, code: sale.member.info.code } : null,
       cashierId: config.userId,
       cashierName: config.userName,
       at: new Date().toISOString(),
@@ -656,6 +725,7 @@
     };
     if (!navigator.onLine) {
       setOnline(false);
+      if (entry.payload.coupon_codes) return say(T.couponOfflineSale, "error");
       enqueue(entry, T.saleQueued);
       return;
     }
@@ -671,6 +741,11 @@
       } else if (result.kind === "refused") {
         // Nothing was sold: the cashier fixes the cart (or the payments) and completes again.
         say(result.message, "error");
+      } else if (entry.payload.coupon_codes) {
+        // A coupon is redeemed only by the server, there and then: such a sale is not queued.
+        if (result.kind === "auth") signedOut = true;
+        say(result.kind === "network" ? T.couponOfflineSale : T.serverError, "error");
+        render();
       } else {
         if (result.kind === "auth") signedOut = true;
         enqueue(entry, result.kind === "network" ? T.saleQueued : T.serverError);
@@ -729,6 +804,7 @@
       line.textContent = ((order && order.number) || entry.orderId) + " · ";
       line.appendChild(receiptLink(entry.orderId));
       last.appendChild(line);
+      if (members) members.afterSale(entry, order, last);
     }
     say("");
     startNewSale();
@@ -826,6 +902,12 @@
     if (event.key === "F2") {
       event.preventDefault();
       scan.focus();
+    } else if (event.key === "F3") {
+      event.preventDefault();
+      if (members) members.focus();
+    } else if (event.key === "F8") {
+      event.preventDefault();
+      if (coupons) coupons.focus();
     } else if (event.key === "F4") {
       event.preventDefault();
       focusPayment();
@@ -879,9 +961,20 @@
         code.appendChild(document.createTextNode(" "));
         code.appendChild(badge);
       }
+      var priced = pricedLine(line);
+      if (priced) {
+        priced.adjustments.forEach(function (adj) {
+          var saving = document.createElement("div");
+          saving.className = "pos-line-saving";
+          saving.dataset.source = adj.source || "member";
+          if (adj.id) saving.dataset.id = adj.id;
+          saving.textContent = adj.label + " −" + money(adj.amount);
+          item.appendChild(saving);
+        });
+      }
       var price = document.createElement("td");
       price.className = "num";
-      price.textContent = money(line.price);
+      price.textContent = money(priced ? priced.unitPrice : line.price);
       var qty = document.createElement("td");
       qty.className = "pos-qty";
       var input = document.createElement("input");
@@ -904,7 +997,46 @@
       row.append(item, price, qty, amount, remove);
       body.appendChild(row);
     });
+    gifts().forEach(function (gift) { body.appendChild(giftRow(gift)); });
     $("pos-empty").hidden = sale.lines.length > 0;
+  }
+
+  // A free gift the promotions added: marked, and not for the cashier to change or remove.
+  function giftRow(gift) {
+    var row = document.createElement("tr");
+    row.className = "pos-gift";
+    row.dataset.gift = String(gift.skuId);
+    var item = document.createElement("td");
+    var name = document.createElement("div");
+    name.className = "pos-line-name";
+    name.textContent = gift.name;
+    var code = document.createElement("div");
+    code.className = "muted";
+    code.textContent = gift.code + " ";
+    var badge = document.createElement("span");
+    badge.className = "badge pos-gift-badge";
+    badge.textContent = T.gift;
+    code.appendChild(badge);
+    item.append(name, code);
+    gift.adjustments.forEach(function (adj) {
+      if (!adj.amount) return;
+      var saving = document.createElement("div");
+      saving.className = "pos-line-saving";
+      saving.dataset.source = adj.source || "gift";
+      saving.textContent = adj.label + " −" + money(adj.amount);
+      item.appendChild(saving);
+    });
+    var price = document.createElement("td");
+    price.className = "num";
+    price.textContent = money(gift.unitPrice);
+    var qty = document.createElement("td");
+    qty.className = "pos-qty";
+    qty.textContent = String(gift.quantity);
+    var amount = document.createElement("td");
+    amount.className = "num pos-line-total";
+    amount.textContent = money(gift.total);
+    row.append(item, price, qty, amount, document.createElement("td"));
+    return row;
   }
 
   $("pos-lines").addEventListener("click", function (event) {
@@ -953,7 +1085,8 @@
 
   function renderPayment() {
     var left = remaining();
-    if (!amountTouched) amountInput.value = left > 0 ? plain(left) : "";
+    var offer = method === "points" && members ? members.pointsSuggest(left, total()) : left;
+    if (!amountTouched) amountInput.value = offer > 0 ? plain(offer) : "";
     var list = $("pos-payments");
     list.innerHTML = "";
     sale.payments.forEach(function (p, index) {
@@ -970,6 +1103,7 @@
     ageBox.checked = !!sale.ageConfirmed;
     $("pos-complete").disabled = submitting || !sale.lines.length || (needsAgeCheck() && !sale.ageConfirmed);
     renderChange();
+    if (members) members.renderPointsNeed(toCents(amountInput.value));
   }
 
   function renderTotals() {
@@ -977,6 +1111,19 @@
     $("pos-total").textContent = money(total());
     $("pos-total").dataset.cents = String(total());
     $("pos-count").textContent = units ? "· " + units + " " + T.items : "";
+    var priced = pricedCart();
+    var discount = $("pos-discount");
+    discount.hidden = !(priced && priced.discount > 0);
+    discount.textContent = priced && priced.discount > 0 ? T.discount + " −" + money(priced.discount) : "";
+    var savings = $("pos-savings");
+    savings.innerHTML = "";
+    (priced && priced.discount > 0 ? priced.savings || [] : []).forEach(function (row) {
+      var li = document.createElement("li");
+      li.dataset.source = row.source || "";
+      li.textContent = row.label + " −" + money(row.amount);
+      savings.appendChild(li);
+    });
+    savings.hidden = !savings.children.length;
   }
 
   function queuedCountText(count) {
@@ -1039,14 +1186,42 @@
   }
 
   function render() {
+    if (members) members.sync();
     renderLines();
     renderTotals();
     renderPayment();
     renderQueue();
     renderRecent();
     renderNet();
+    if (members) members.render(total());
+    if (coupons) coupons.render();
   }
 
+  if (window.StoreosPosMember) {
+    members = window.StoreosPosMember({
+      config: config, T: T, $: $, fill: fill, money: money, toCents: toCents, say: say,
+      load: load, save: save, getJson: getJson, postJson: postJson, errorText: errorText,
+      sale: function () { return sale; },
+      saveSale: saveSale,
+      render: render,
+      method: function () { return method; },
+      chooseMethod: chooseMethod,
+      isOnline: function () { return online && navigator.onLine !== false; },
+      focusScan: function () { scan.focus(); },
+      couponRefused: function (body) { return coupons ? coupons.refused(body) : false; },
+    });
+  }
+  if (window.StoreosPosCoupons && members) {
+    coupons = window.StoreosPosCoupons({
+      config: config, T: T, $: $, fill: fill, money: money, say: say, errorText: errorText,
+      sale: function () { return sale; },
+      saveSale: saveSale,
+      render: render,
+      pricing: members,
+      isOnline: function () { return online && navigator.onLine !== false; },
+      focusScan: function () { scan.focus(); },
+    });
+  }
   chooseMethod("cash");
   if (sale.qr) {
     // A QR payment was waiting when the page was left: ask how it went.
@@ -1056,5 +1231,14 @@
   }
   render();
   scan.focus();
+  // A scan made while the page was still loading submitted the scan form without this script
+  // (`?code=…`): add it now, and take it out of the address so a reload does not add it again.
+  var early = new URLSearchParams(window.location.search);
+  if (early.get("code")) {
+    var code = early.get("code").trim();
+    early.delete("code");
+    window.history.replaceState(null, "", window.location.pathname + (early.toString() ? "?" + early : ""));
+    if (code) addByCode(code);
+  }
   syncQueue();
 })();
