@@ -15,3 +15,5 @@ urlpatterns = [
     path("", include("storeos.sales.urls_receipts")),
     path("", include("storeos.web.urls")),
 ]
+
+handler500 = "storeos.web.errors.server_error"

@@ -197,6 +197,14 @@ def store_ids_with(user, perm: Perm) -> set[int] | None:
     return ids
 
 
+def require_somewhere(user, perm: Perm) -> None:
+    """Refuse a user who has `perm` in no store at all: a list is refused, not shown empty."""
+    if store_ids_with(user, perm) == set():
+        raise PermissionDenied(
+            "You do not have permission to do this here.", details={"permission": str(perm)}
+        )
+
+
 def scope_to_stores(queryset: QuerySet, user, perm: Perm, field: str = "store") -> QuerySet:
     """Limit a store-scoped queryset to the stores where `user` has `perm`.
 

@@ -4,6 +4,7 @@ import datetime as dt
 
 from ninja import Query, Router, Status
 
+from storeos.accounts.permissions import Perm, require_somewhere
 from storeos.api.idempotency import run_idempotent
 from storeos.api.schemas import error_responses
 from storeos.catalog.selectors import sku_get
@@ -128,6 +129,7 @@ def adjustment_post(request, payload: AdjustmentIn, idempotency_key: Idempotency
     summary="Available-to-promise on a channel for up to 1,000 SKUs",
 )
 def availability(request, payload: AvailabilityIn):
+    require_somewhere(request.auth, Perm.INVENTORY_VIEW)
     return {
         "channel": payload.channel,
         "items": availability_for(channel=payload.channel, sku_ids=payload.sku_ids),

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet, Sum
 
-from storeos.accounts.permissions import Perm, require, store_ids_with
+from storeos.accounts.permissions import Perm, require, require_somewhere, store_ids_with
 from storeos.catalog.models import Sku
 from storeos.core.errors import NotFound
 from storeos.inventory.models import (
@@ -63,6 +63,7 @@ def levels_mismatching_moves() -> list[dict]:
 
 def _visible_locations(user) -> QuerySet:
     """Locations whose stock `user` may see: their stores', plus warehouses for chain-wide roles."""
+    require_somewhere(user, Perm.INVENTORY_VIEW)
     store_ids = store_ids_with(user, Perm.INVENTORY_VIEW)
     locations = Location.objects.all()
     if store_ids is None:

@@ -8,10 +8,14 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Min, QuerySet, Sum
 
-from storeos.accounts.permissions import Perm, require, scope_to_stores, store_ids_with
+from storeos.accounts.permissions import (
+    Perm,
+    require,
+    require_somewhere,
+    scope_to_stores,
+)
 from storeos.core import clock
 from storeos.core.audit import audit_record
-from storeos.core.errors import PermissionDenied
 from storeos.core.pii import blind_index, normalize_phone
 from storeos.loyalty import members
 from storeos.loyalty.errors import MemberNotFound
@@ -138,11 +142,7 @@ def _looks_like_phone(query: str) -> bool:
 def member_lookup(*, user, query: str) -> MemberSummary:
     """The member the till asks for by exact member code (or QR) or exact phone, anywhere in
     the chain: one member across stores and channels. Any store's MEMBERS_VIEW suffices."""
-    if store_ids_with(user, Perm.MEMBERS_VIEW) == set():
-        raise PermissionDenied(
-            "You do not have permission to do this here.",
-            details={"permission": str(Perm.MEMBERS_VIEW)},
-        )
+    require_somewhere(user, Perm.MEMBERS_VIEW)
     query = (query or "").strip()
     if not query:
         raise MemberNotFound("Enter a member code or a phone number.", details={"query": query})
@@ -154,6 +154,7 @@ def member_lookup(*, user, query: str) -> MemberSummary:
 
 
 def _members_in_scope(user) -> QuerySet:
+    require_somewhere(user, Perm.MEMBERS_VIEW)
     queryset = Member.objects.select_related("tier", "programme", "home_store").filter(
         status=MemberStatus.ACTIVE
     )

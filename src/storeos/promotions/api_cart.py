@@ -5,7 +5,8 @@ It calls the same pricing function as the till and the online order (sales.selec
 → sales.pricing.price_cart → the promotions engine). Who may ask:
 - a shopper with no token: priced as a guest (no member price; batch coupon codes work);
 - a signed-in member (member app token): priced as that member, never as another;
-- staff (bearer token or session) who may sell or see promotions in the store: for any member.
+- staff (bearer token or session) who may sell or see promotions in the store: for any member;
+  other staff are priced as a guest, and refused when they name a member.
 """
 
 from ninja import Router
@@ -49,14 +50,14 @@ def _member_for(caller, store, asked: int | None) -> int | None:
                 details={"member_id": asked},
             )
         return caller.pk
+    if asked is None:
+        return None  # anyone may price a cart as a guest, staff of any role or store too
     if isinstance(caller, Guest):
-        if asked is not None:
-            raise PermissionDenied(
-                "Sign in to see member prices.",
-                code="member_sign_in_required",
-                details={"member_id": asked},
-            )
-        return None
+        raise PermissionDenied(
+            "Sign in to see member prices.",
+            code="member_sign_in_required",
+            details={"member_id": asked},
+        )
     if not (
         has_perm(caller, Perm.SALES_CHECKOUT, store)
         or has_perm(caller, Perm.PROMOTIONS_VIEW, store)

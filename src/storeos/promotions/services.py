@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from storeos.accounts.permissions import Perm, require_unless_system
+from storeos.accounts.permissions import Perm, require_somewhere, require_unless_system
 from storeos.core import clock
 from storeos.core.audit import audit_record
 from storeos.core.channels import Channel
@@ -87,6 +87,9 @@ def promotion_stores_require(actor, perm: Perm, store_ids: list) -> None:
 @transaction.atomic
 def promotion_create(*, actor, **fields) -> Promotion:
     """A new draft promotion, validated whole (dates, rule, scope, conditions, limits)."""
+    if actor is not None:
+        # Whoever may edit promotions nowhere is refused before their draft is read.
+        require_somewhere(actor, Perm.PROMOTIONS_EDIT)
     unknown = sorted(set(fields) - EDITABLE_FIELDS)
     if unknown:
         raise PromotionInvalid(

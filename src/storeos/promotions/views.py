@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from storeos.accounts.permissions import Perm, has_perm, store_ids_with
-from storeos.core.errors import DomainError, NotFound
+from storeos.core.errors import DomainError, NotFound, PermissionDenied
 from storeos.promotions import coupons, forms, labels, selectors, services, simulation
 from storeos.promotions.models import PromotionStatus
 from storeos.stores.models import Store
@@ -182,6 +182,8 @@ def promotion_step(request, promotion_id: int, step: str):
     try:
         promotion = STEPS[step](actor=request.user, promotion=promotion, **extra)
         done = str(STEP_DONE[step])
+    except PermissionDenied:
+        raise  # the 403 page, not a refusal shown as if the step could be retried
     except DomainError as exc:
         error = refusal(exc)
     if request.headers.get("HX-Request"):

@@ -95,12 +95,12 @@ class ReturnOut(Schema):
     refunds: list[RefundOut]
 
 
-class PolicyIn(Schema):
+class ReturnPolicyIn(Schema):
     category_id: int
     window_days: int = Field(..., ge=0, le=returns.MAX_WINDOW_DAYS)
 
 
-class PolicyOut(Schema):
+class ReturnPolicyOut(Schema):
     category_id: int
     category_code: str
     window_days: int
@@ -109,7 +109,7 @@ class PolicyOut(Schema):
 
 class PoliciesOut(Schema):
     default_days: int
-    items: list[PolicyOut]
+    items: list[ReturnPolicyOut]
 
 
 def _return_body(sales_return: SalesReturn) -> dict:
@@ -252,10 +252,10 @@ def return_policy_list(request):
 
 @router.put(
     "/return-policies",
-    response={200: PolicyOut, **error_responses(404)},
+    response={200: ReturnPolicyOut, **error_responses(404)},
     summary="Set a category's return window (chain-wide managers; audited)",
 )
-def return_policy_set(request, payload: PolicyIn):
+def return_policy_set(request, payload: ReturnPolicyIn):
     category = category_get(category_id=payload.category_id)
     policy = returns.return_policy_set(
         actor=request.auth, category=category, window_days=payload.window_days

@@ -5,7 +5,7 @@ import uuid as uuid_lib
 
 from django.db.models import Prefetch, QuerySet
 
-from storeos.accounts.permissions import Perm, has_perm, scope_to_stores
+from storeos.accounts.permissions import Perm, has_perm, require_somewhere, scope_to_stores
 from storeos.core.errors import NotFound, PermissionDenied
 from storeos.sales.errors import CartInvalid, OrderNotFound
 from storeos.sales.models import Order, OrderLine, Payment, Shift
@@ -19,6 +19,7 @@ def _visible_orders(user) -> QuerySet[Order]:
     orders = Order.objects.all()
     if user is None:  # the system itself (a job, an import)
         return orders
+    require_somewhere(user, Perm.SALES_VIEW)
     return scope_to_stores(orders, user, Perm.SALES_VIEW)
 
 

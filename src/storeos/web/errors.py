@@ -4,7 +4,14 @@ Services write their messages in English for logs and the API; the UI shows its 
 text chosen by the error's stable code, else by the kind of error.
 """
 
+import logging
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
+from django.views import defaults
 
 from storeos.core.errors import DomainError
 
@@ -69,3 +76,17 @@ def error_message(exc: DomainError) -> str:
     if exc.code.endswith("_invalid"):
         return str(_("This value is not valid."))
     return str(BY_STATUS.get(exc.status, _("Please check the values you entered.")))
+
+
+def server_error(request):
+    """Django's handler500: an unreachable database is a 503 page saying so (the request's
+    transaction rolled back, so trying again is safe); anything else is the usual 500."""
+    failure = sys.exc_info()[1]  # called while Django handles the request's exception
+    if isinstance(failure, (OperationalError, InterfaceError)):
+        logging.getLogger(__name__).warning("database unavailable: %s", failure)
+        # No request context: its processors read the user and the stores from the database.
+        page = render_to_string("web/unavailable.html", {"retry_url": request.get_full_path()})
+        response = HttpResponse(page, status=503)
+        response["Retry-After"] = "2"
+        return response
+    return defaults.server_error(request)

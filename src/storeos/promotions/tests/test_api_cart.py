@@ -132,10 +132,19 @@ def test_a_cashier_prices_for_a_member(client, store, catalogue, member_at):
     assert response.json()["member_id"] == member.pk
 
 
-def test_staff_without_sales_or_promotions_rights_are_refused(client, store, catalogue):
-    response = price(client, cart(store, (catalogue.sku("CAR"), 1)), staff("warehouse", store))
+def test_staff_without_sales_or_promotions_rights_price_as_guests_only(
+    client, store, catalogue, member_at
+):
+    member = member_at("gold")
+    warehouse = staff("warehouse", store)
 
-    assert response.status_code == 403
+    as_guest = price(client, cart(store, (catalogue.sku("CAR"), 1)), warehouse)
+    body = cart(store, (catalogue.sku("CAR"), 1), member_id=member.pk)
+    for_member = price(client, body, warehouse)
+
+    assert as_guest.status_code == 200 and as_guest.json()["member_id"] is None
+    assert for_member.status_code == 403
+    assert for_member.json()["code"] == "permission_denied"
 
 
 def test_an_unknown_sku_or_store_is_not_found(client, store, catalogue):

@@ -9,7 +9,8 @@ import uuid
 from decimal import Decimal
 
 from storeos.accounts.models import Role
-from storeos.catalog.pricing import price_list_create
+from storeos.catalog.pricing import price_list_create, price_list_item_set
+from storeos.catalog.services import barcode_add
 from storeos.core import clock
 from storeos.inventory.counts import count_open
 from storeos.inventory.reservations import ReserveLine
@@ -19,6 +20,7 @@ from storeos.inventory.transfers import transfer_create
 from storeos.loyalty.members import member_create
 from storeos.loyalty.models import Programme, Tier
 from storeos.promotions.coupons import code_batch_create
+from storeos.promotions.labels import labels_refresh
 from storeos.promotions.tests.conftest import coupon_template_make, promotion_make
 from storeos.sales.checkout import CartLine, Tender, checkout
 from storeos.sales.online import online_order_create
@@ -26,7 +28,7 @@ from storeos.sales.receipts import receipt_token
 from storeos.sales.returns import return_create
 from storeos.sales.shifts import shift_open
 from storeos.stores.models import Location
-from storeos.web.tests.factories import make_catalog, make_store, make_user
+from storeos.web.tests.factories import PASSWORD, make_catalog, make_store, make_user
 
 # Who walks the matrix: (label, role, works in store A only?). "anonymous" is nobody signed in.
 ROLES = [
@@ -69,6 +71,9 @@ def _store_objects(key: str, store, skus: dict, admin) -> dict:
         lines=[(order.lines.first(), 1, "restock")],
         reason="changed mind",
     )
+    price_list = price_list_create(actor=None, code=f"PL-{key}", name=f"Prices {key}", store=store)
+    price_list_item_set(actor=None, price_list=price_list, sku=skus["train"], price=Decimal("850"))
+    labels = labels_refresh(stores=[store], skus=[skus["train"]], reason="price_change")
     reference = f"HOLD-{key}"
     reservation_create(
         actor=None,
@@ -96,9 +101,10 @@ def _store_objects(key: str, store, skus: dict, admin) -> dict:
         "request_id": scrap_request(
             actor=admin, location=shelf, reason="damaged", lines=[(skus["technic"], 1)]
         ).pk,
-        "price_list_id": price_list_create(
-            actor=None, code=f"PL-{key}", name=f"Prices {key}", store=store
-        ).pk,
+        "price_list_id": price_list.pk,
+        "from_location_id": shelf.pk,
+        "query": PHONES[key],  # a member lookup names the member's phone
+        "ids": [label.pk for label in labels],  # label updates a device acknowledges
     }
 
 
@@ -117,6 +123,7 @@ def matrix_chain() -> dict:
     )
     catalog = make_catalog()
     skus = catalog["skus"]
+    barcode_add(actor=None, sku=skus["train"], code="5702017416700")
     admin = make_user("matrix-root", role=Role.ADMIN)
     stores = {"A": make_store("SA01", "Store A"), "B": make_store("SB01", "Store B")}
     per_store = {key: _store_objects(key, store, skus, admin) for key, store in stores.items()}
@@ -128,13 +135,18 @@ def matrix_chain() -> dict:
     }
     till_b = make_user("matrix-cashier-b", role=Role.CASHIER, store=stores["B"])
     for key, actor in (("A", users["cashier"]), ("B", till_b)):
+        per_store[key]["register"] = f"T-{key}"
         per_store[key]["shift_id"] = shift_open(
             actor=actor, store=stores[key], register=f"T-{key}", opening_float=Decimal("100")
         ).pk
     chain = {
         "sku_id": skus["train"].pk,
-        "code": skus["technic"].barcodes.first().code,
-        "barcode": skus["technic"].barcodes.first().code,
+        # The barcode of `sku_id`, so an operation on one of its barcodes finds it.
+        "code": skus["train"].barcodes.first().code,
+        "barcode": skus["train"].barcodes.first().code,
+        # The token operation signs in as a real user (its rule is "anyone with a password").
+        "username": "matrix-admin",
+        "password": PASSWORD,
         "category_id": catalog["categories"]["toys"].pk,
         "promotion_id": promotion.pk,
         "template_id": template.pk,

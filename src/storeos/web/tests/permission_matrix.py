@@ -145,7 +145,8 @@ API: dict[str, Rule] = {
     "POST /api/v1/sales/online-orders/{order_id}/complete": mine(P.SALES_FULFIL),
     "POST /api/v1/sales/online-orders/{order_id}/cancel": mine(P.SALES_FULFIL),
     "POST /api/v1/sales/shifts": mine(P.SALES_CHECKOUT),
-    "GET /api/v1/sales/shifts/current": mine(P.SALES_CHECKOUT),
+    # The till asks for its open shift; whoever may see the store's sales may see it too.
+    "GET /api/v1/sales/shifts/current": mine(P.SALES_CHECKOUT, P.SALES_VIEW),
     "POST /api/v1/sales/shifts/{shift_id}/close": mine(P.SALES_CHECKOUT),
     "GET /api/v1/sales/reports/z": mine(P.SALES_REPORTS),
     "POST /api/v1/sales/cart/price": mine(P.SALES_CHECKOUT),
@@ -157,17 +158,21 @@ API: dict[str, Rule] = {
     "POST /api/v1/sales/orders/{order_id}/returns": mine(P.SALES_RETURN),
     "GET /api/v1/sales/returns/{return_id}": mine(P.SALES_VIEW),
     "POST /api/v1/sales/orders/{order_id}/exchanges": mine(P.SALES_RETURN),
-    "GET /api/v1/sales/return-policies": may(P.SALES_VIEW),
+    # The return windows are what any employee may tell a customer.
+    "GET /api/v1/sales/return-policies": STAFF,
     "PUT /api/v1/sales/return-policies": may(P.SALES_OVERRIDE, where=CHAIN),
     # loyalty (staff)
-    "GET /api/v1/loyalty/members/lookup": mine(P.MEMBERS_VIEW),
+    # One member across the chain: a customer who gives their exact phone or member code (or
+    # shows the QR) is found at any store's till, and what they can redeem is shown there. The
+    # member list, the 360 view, points history and exports stay with the home store.
+    "GET /api/v1/loyalty/members/lookup": may(P.MEMBERS_VIEW),
     "GET /api/v1/loyalty/members": may(P.MEMBERS_VIEW),
     "POST /api/v1/loyalty/members": mine(P.MEMBERS_EDIT),
     "GET /api/v1/loyalty/members/{member_id}": mine(P.MEMBERS_VIEW),
     "GET /api/v1/loyalty/members/{member_id}/points": mine(P.MEMBERS_VIEW),
     "POST /api/v1/loyalty/members/{member_id}/phone": mine(P.MEMBERS_PII),
     "POST /api/v1/loyalty/members/{member_id}/points-adjustments": mine(P.POINTS_ADJUST),
-    "GET /api/v1/loyalty/members/{member_id}/rewards": mine(P.MEMBERS_VIEW),
+    "GET /api/v1/loyalty/members/{member_id}/rewards": may(P.MEMBERS_VIEW),
     "POST /api/v1/loyalty/members/{member_id}/rewards/{reward_code}/redeem": mine(P.MEMBERS_EDIT),
     # the member app: its own sign-in, never a staff session
     "POST /api/v1/member/codes": ANYONE,
@@ -269,8 +274,9 @@ PAGES: dict[str, Rule] = {
     "pos:lookup": may(P.SALES_CHECKOUT),
     "pos:search": may(P.SALES_CHECKOUT),
     "pos:qr": may(P.SALES_CHECKOUT),
-    # The till finds members of its own store; another store's member is not shown.
-    "pos:member": mine(P.SALES_CHECKOUT),
+    # The till finds any member of the chain by exact phone or code (the customer is there).
+    "pos:member": may(P.SALES_CHECKOUT),
+    # The points one of the till's own sales earned.
     "pos:member_points": mine(P.SALES_CHECKOUT),
     "sales_reports:receipt": mine(P.SALES_VIEW),
     "sales_reports:receipt_pdf": mine(P.SALES_VIEW),

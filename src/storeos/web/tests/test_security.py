@@ -249,6 +249,8 @@ def test_responses_carry_the_security_headers(client, url):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    policy = dict(part.split(" ", 1) for part in response["Content-Security-Policy"].split("; "))
+    assert policy["script-src"] == "'self'" and policy["frame-ancestors"] == "'none'"
 
 
 # --- Login throttling behind a reverse proxy ------------------------------------------------------
