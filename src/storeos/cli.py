@@ -59,6 +59,9 @@ def _serve(host: str, port: int, workers: int, threads: int) -> int:
             self.cfg.set("accesslog", None)
             self.cfg.set("loglevel", "warning")
             self.cfg.set("graceful_timeout", 5)
+            # Longer than a till's pause between sales: a connection the server closes just as
+            # the till reuses it is a request lost without an answer (gunicorn's default is 2 s).
+            self.cfg.set("keepalive", 10)
 
         def load(self):
             from storeos.wsgi import application

@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
 from storeos.accounts import services
@@ -13,6 +13,7 @@ from storeos.accounts.models import ApiToken, RoleGrant, User
 from storeos.core.errors import DomainError
 from storeos.core.errors import PermissionDenied as DomainPermissionDenied
 from storeos.core.pii import mask_phone
+from storeos.web.errors import error_message
 
 ACCESS_FLAGS = ("is_active", "is_staff", "is_superuser")
 
@@ -21,13 +22,6 @@ class RoleGrantInline(admin.TabularInline):
     model = RoleGrant
     extra = 1
     fields = ["role", "store"]
-
-
-def _as_admin_error(exc: DomainError) -> Exception:
-    # The admin wraps each save in a transaction: raising rolls the whole form back.
-    if isinstance(exc, DomainPermissionDenied):
-        return DjangoPermissionDenied(exc.message)
-    return exc
 
 
 @admin.register(User)
@@ -45,6 +39,17 @@ class UserAdmin(DjangoUserAdmin):
     def phone_masked(self, obj: User) -> str:
         return mask_phone(obj.phone) if obj.phone else "-"
 
+    def changeform_view(self, request: HttpRequest, *args, **kwargs):
+        # A refusal from the services (the last administrator, say) rolled the whole form back;
+        # the form comes back with the reason instead of an error page.
+        try:
+            return super().changeform_view(request, *args, **kwargs)
+        except DomainError as exc:
+            if isinstance(exc, DomainPermissionDenied):
+                raise DjangoPermissionDenied(exc.message) from exc
+            self.message_user(request, error_message(exc), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
     def save_model(self, request: HttpRequest, obj: User, form, change: bool) -> None:
         if not change:
             super().save_model(request, obj, form, change)
@@ -55,10 +60,7 @@ class UserAdmin(DjangoUserAdmin):
         for flag in ACCESS_FLAGS:
             setattr(obj, flag, getattr(stored, flag))
         super().save_model(request, obj, form, change)
-        try:
-            services.user_access_update(actor=request.user, user=obj, **wanted)
-        except DomainError as exc:
-            raise _as_admin_error(exc) from exc
+        services.user_access_update(actor=request.user, user=obj, **wanted)
 
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
         if formset.model is not RoleGrant:
@@ -66,22 +68,13 @@ class UserAdmin(DjangoUserAdmin):
             return
         user = form.instance
         grants = formset.save(commit=False)
-        try:
-            for grant in formset.deleted_objects:
-                services.role_revoke(
-                    actor=request.user, user=user, role=grant.role, store=grant.store
-                )
-            for grant in grants:
-                if grant.pk is not None:  # an edited row: the old grant goes, the new one comes
-                    old = RoleGrant.objects.select_related("store").get(pk=grant.pk)
-                    services.role_revoke(
-                        actor=request.user, user=user, role=old.role, store=old.store
-                    )
-                services.role_grant(
-                    actor=request.user, user=user, role=grant.role, store=grant.store
-                )
-        except DomainError as exc:
-            raise _as_admin_error(exc) from exc
+        for grant in formset.deleted_objects:
+            services.role_revoke(actor=request.user, user=user, role=grant.role, store=grant.store)
+        for grant in grants:
+            if grant.pk is not None:  # an edited row: the old grant goes, the new one comes
+                old = RoleGrant.objects.select_related("store").get(pk=grant.pk)
+                services.role_revoke(actor=request.user, user=user, role=old.role, store=old.store)
+            services.role_grant(actor=request.user, user=user, role=grant.role, store=grant.store)
 
 
 @admin.register(ApiToken)

@@ -143,6 +143,8 @@ def user_access_update(
     if "is_superuser" in changed and actor is not None and not actor.is_superuser:
         raise PermissionDenied("Only a superuser may change who is a superuser.")
     with transaction.atomic():
+        if changed.get("is_active") is False or changed.get("is_superuser") is False:
+            _keep_an_admin(losing=user)
         for name, value in changed.items():
             setattr(user, name, value)
         user.save(update_fields=list(changed))
@@ -157,6 +159,27 @@ def user_access_update(
 
 
 # --- Role grants ---------------------------------------------------------------------------------
+
+
+def _keep_an_admin(*, losing: User) -> None:
+    """Refuse a change that would leave the chain with nobody able to manage users: `losing` is
+    about to stop being an admin (grant revoked, deactivated or no longer a superuser).
+
+    The chain-wide admin grants are locked first, so two admins revoking each other at the same
+    moment cannot both succeed."""
+    grants = RoleGrant.objects.select_for_update().filter(
+        role=Role.ADMIN, store__isnull=True, user__is_active=True
+    )
+    admins = set(grants.values_list("user_id", flat=True))
+    admins |= set(
+        User.objects.filter(is_active=True, is_superuser=True).values_list("pk", flat=True)
+    )
+    if admins and admins <= {losing.pk}:
+        raise Conflict(
+            "This is the last administrator: make someone else an administrator first.",
+            code="last_admin",
+            details={"user": losing.username},
+        )
 
 
 def _grant_state(role: str, store: Store | None) -> dict:
@@ -190,6 +213,8 @@ def role_revoke(*, actor: User | None, user: User, role: str, store: Store | Non
     """Take a role away from `user` in `store` (the chain-wide grant when None)."""
     require_unless_system(actor, Perm.USERS_MANAGE)
     with transaction.atomic():
+        if role == Role.ADMIN and store is None:
+            _keep_an_admin(losing=user)
         deleted, _ = RoleGrant.objects.filter(user=user, role=role, store=store).delete()
         if not deleted:
             raise NotFound(

@@ -25,6 +25,7 @@ MESSAGES = {
     "price_unchanged": _("The new price is the same as the current price."),
     "text_too_long": _("This text is too long."),
     "use_price_change": _("Change a price with a price change, which records who, why and when."),
+    "last_admin": _("This is the last administrator: make someone else an administrator first."),
     # Inventory
     "insufficient_stock": _("There is not enough stock for this."),
     "quantity_invalid": _("The quantity must be a whole number above zero."),

@@ -115,3 +115,17 @@ def test_a_user_added_in_the_admin_can_log_in(client, root):
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     assert User.objects.get(username="new.staff").check_password("kettle-harbour-91")
+
+
+def test_the_last_administrator_cannot_step_down_in_the_admin_and_is_told_why(client, root):
+    client.force_login(root)
+    client.cookies["django_language"] = "en"
+    form = _user_form(root, is_superuser="")  # unticked
+
+    response = client.post(f"/admin/accounts/user/{root.pk}/change/", form, follow=True)
+
+    assert response.status_code == 200
+    assert "This is the last administrator" in response.content.decode()
+    root.refresh_from_db()
+    assert root.is_superuser
+    assert not AuditEntry.objects.filter(action="user.access_change").exists()

@@ -1,4 +1,5 @@
 import pytest
+from django.db import connection
 
 from storeos.accounts.models import Role, RoleGrant, User
 from storeos.accounts.permissions import Perm, has_perm
@@ -6,6 +7,7 @@ from storeos.accounts.selectors import user_by_phone
 from storeos.accounts.services import role_grant, role_revoke, user_access_update, user_create
 from storeos.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from storeos.core.models import AuditEntry
+from storeos.testing.concurrency import race
 
 from .conftest import PASSWORD
 
@@ -143,3 +145,40 @@ def test_account_flag_changes_are_audited_and_superuser_is_for_superusers(
     user_access_update(actor=root, user=chain_admin, is_superuser=True)
     chain_admin.refresh_from_db()
     assert chain_admin.is_superuser
+
+
+def test_the_last_administrator_cannot_be_revoked_or_deactivated(chain_admin, make_user):
+    # given the chain's only administrator
+    assert not User.objects.filter(is_superuser=True).exists()
+
+    # when they try to take their own admin role away, or switch their own account off
+    with pytest.raises(Conflict) as revoked:
+        role_revoke(actor=chain_admin, user=chain_admin, role=Role.ADMIN)
+    with pytest.raises(Conflict) as deactivated:
+        user_access_update(actor=chain_admin, user=chain_admin, is_active=False)
+
+    # then both are refused and the chain keeps its administrator
+    assert revoked.value.code == deactivated.value.code == "last_admin"
+    chain_admin.refresh_from_db()
+    assert chain_admin.is_active
+    assert RoleGrant.objects.filter(user=chain_admin, role=Role.ADMIN, store=None).exists()
+
+    # once someone else is an administrator, the first may step down
+    deputy = make_user("deputy", role=Role.ADMIN)
+    role_revoke(actor=deputy, user=chain_admin, role=Role.ADMIN)
+    with pytest.raises(Conflict):
+        user_access_update(actor=deputy, user=deputy, is_active=False)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL: row locks")
+def test_two_administrators_revoking_each_other_at_once_leave_one(make_user):
+    admins = [make_user(f"admin.{n}", role=Role.ADMIN) for n in range(2)]
+
+    def revoke_the_other(n):
+        return role_revoke(actor=admins[n], user=admins[1 - n], role=Role.ADMIN)
+
+    results, errors = race(revoke_the_other, 2)
+
+    assert len(results) == 1 and [e.code for e in errors] == ["last_admin"]
+    assert RoleGrant.objects.filter(role=Role.ADMIN, store=None).count() == 1
