@@ -223,6 +223,16 @@ def cmd_audit_reconcile(args: argparse.Namespace) -> int:
     return _fail(f"{report.failures} mismatch(es) found.")
 
 
+def cmd_outbox_retry(args: argparse.Namespace) -> int:
+    _django_setup()
+    from storeos.core.outbox import outbox_parked, outbox_retry
+
+    for event in outbox_parked():
+        console.print(f"{event.topic}#{event.pk} ({event.attempts} attempts): {event.last_error}")
+    console.print(f"{outbox_retry()} parked event(s) back in line for the next dispatch.")
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     _django_setup()
     from storeos.core.backup import BackupError, backup_create
@@ -293,7 +303,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_seed_args(seed)
     seed.set_defaults(func=cmd_seed)
 
-    check = sub.add_parser("check", help="check configuration, database, migrations and jobs")
+    check = sub.add_parser(
+        "check", help="check configuration, database, migrations, parked events and jobs"
+    )
     check.set_defaults(func=cmd_check)
 
     loyalty = sub.add_parser("loyalty", help="points ledger integrity")
@@ -310,6 +322,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     reconcile.add_argument("--limit", type=int, default=50, help="mismatches listed per check")
     reconcile.set_defaults(func=cmd_audit_reconcile)
+
+    outbox = sub.add_parser("outbox", help="domain events waiting for delivery")
+    outbox_sub = outbox.add_subparsers(dest="outbox_command", required=True)
+    retry = outbox_sub.add_parser(
+        "retry", help="send again the events parked after repeated handler failures"
+    )
+    retry.set_defaults(func=cmd_outbox_retry)
 
     backup = sub.add_parser("backup", help="back up the database to a file (safe while running)")
     backup.add_argument("path", help="the backup file to write")

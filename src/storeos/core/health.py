@@ -1,4 +1,5 @@
-"""What `storeos check` reports: configuration, database, migrations and the job queue."""
+"""What `storeos check` reports: configuration, database, migrations, parked events and the job
+queue."""
 
 from collections.abc import Iterator
 
@@ -56,10 +57,27 @@ def _job_queue() -> Check:
     return "job queue", True, f"{kind} storage reachable, {pending} job(s) pending"
 
 
+def _outbox() -> Check:
+    from storeos.core.outbox import outbox_parked
+
+    parked = outbox_parked()
+    if parked:
+        first = parked[0]
+        return (
+            "events",
+            False,
+            f"{len(parked)} event(s) parked after repeated handler failures, first "
+            f"{first.topic}#{first.pk}: {first.last_error[:200]} "
+            "(fix the cause, then `storeos outbox retry`)",
+        )
+    return "events", True, "none parked"
+
+
 def health_report() -> Iterator[Check]:
     yield _configuration()
     database = _database()
     yield database
     if database[1]:
         yield _migrations()
+        yield _outbox()
     yield _job_queue()

@@ -3,6 +3,8 @@
 Subscribers register a handler per topic; `outbox_dispatch` (run by a Huey job, and kicked on
 commit) hands each pending event to its handlers and marks it dispatched. A handler that fails
 leaves the event pending for the next run, so delivery is at least once: handlers are idempotent.
+After MAX_ATTEMPTS failures the event is parked: no longer retried, reported by `storeos check`,
+and sent again by `storeos outbox retry` once whatever failed is fixed.
 """
 
 import contextlib
@@ -23,6 +25,8 @@ from storeos.core.models import OutboxEvent
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[OutboxEvent], None]
+# A run every minute: about 20 minutes of failures before an event is parked.
+MAX_ATTEMPTS = 20
 _handlers: dict[str, list[Handler]] = defaultdict(list)
 
 
@@ -57,7 +61,7 @@ def _schedule_dispatch() -> None:
 def outbox_dispatch(*, batch_size: int = 200) -> int:
     """Deliver pending events in id order; returns how many were delivered."""
     pending_ids = list(
-        OutboxEvent.objects.filter(dispatched_at__isnull=True)
+        OutboxEvent.objects.filter(dispatched_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
         .order_by("id")
         .values_list("id", flat=True)[:batch_size]
     )
@@ -95,3 +99,19 @@ def _deliver(event_id: int) -> bool:
             dispatched_at=clock.now(), attempts=F("attempts") + 1, last_error=""
         )
         return True
+
+
+def outbox_parked() -> list[OutboxEvent]:
+    """Events that failed MAX_ATTEMPTS times and wait for `outbox_retry`, oldest first."""
+    return list(
+        OutboxEvent.objects.filter(dispatched_at__isnull=True, attempts__gte=MAX_ATTEMPTS)
+        .only("pk", "topic", "created_at", "attempts", "last_error")
+        .order_by("id")
+    )
+
+
+def outbox_retry() -> int:
+    """Put every parked event back in line (its handler was fixed); returns how many."""
+    return OutboxEvent.objects.filter(
+        dispatched_at__isnull=True, attempts__gte=MAX_ATTEMPTS
+    ).update(attempts=0)

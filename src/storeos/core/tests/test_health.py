@@ -10,6 +10,7 @@ def test_a_healthy_installation_reports_every_check_ok():
         "configuration",
         "database",
         "migrations",
+        "events",
         "job queue",
     ]
     assert all(ok for _, ok, _ in report), report

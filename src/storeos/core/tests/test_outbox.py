@@ -2,6 +2,7 @@ import pytest
 from django.db import transaction
 
 from storeos.core import outbox
+from storeos.core.health import health_report
 from storeos.core.models import OutboxEvent
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,7 @@ def failing():
         raise RuntimeError("webhook endpoint down")
 
     outbox.subscribe("test.flaky", handler)
-    yield
+    yield handler
     outbox.unsubscribe("test.flaky", handler)
 
 
@@ -91,3 +92,29 @@ def test_an_event_is_dispatched_once_its_transaction_commits(
     event.refresh_from_db()
     assert [pk for pk, _, _ in received] == [event.pk]
     assert event.dispatched_at is not None
+
+
+def test_an_event_whose_handler_keeps_failing_is_parked_reported_and_retried_on_request(
+    failing,
+):
+    # given an event whose handler fails every time
+    event = outbox.event_emit(topic="test.flaky", payload={"order": 9})
+    # when the dispatcher has tried it MAX_ATTEMPTS times
+    for _ in range(outbox.MAX_ATTEMPTS + 3):
+        outbox.outbox_dispatch()
+    # then it stops being tried, keeps its last error, and `storeos check` reports it
+    event.refresh_from_db()
+    assert event.attempts == outbox.MAX_ATTEMPTS and event.dispatched_at is None
+    assert "webhook endpoint down" in event.last_error
+    checks = {name: (ok, detail) for name, ok, detail in health_report()}
+    assert checks["events"][0] is False and f"test.flaky#{event.pk}" in checks["events"][1]
+    # and once the cause is fixed, a retry puts it back in line and it is delivered
+    outbox.unsubscribe("test.flaky", failing)
+    assert outbox.outbox_retry() == 1
+    assert outbox.outbox_dispatch() == 1
+    assert outbox.outbox_parked() == []
+    assert health_report_ok()
+
+
+def health_report_ok() -> bool:
+    return all(ok for name, ok, _ in health_report() if name == "events")
