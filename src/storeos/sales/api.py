@@ -125,6 +125,7 @@ def pos_order_create(request, payload: PosOrderIn):
         shift=shift,
         note=payload.note,
         coupon_codes=payload.coupon_codes,
+        rung_offline_at=payload.rung_offline_at,
     )
     return Status(201, _order_body(order))
 

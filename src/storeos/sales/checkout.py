@@ -4,6 +4,11 @@ announce `order.paid`. Everything happens or nothing does.
 The client chooses the order id (a UUID). Submitting the same order again — a retry, a flaky
 network, an offline till syncing its queue — returns the order created the first time; the same id
 with a different cart is refused with `idempotency_conflict`.
+
+A sale rung while the till was offline (`rung_offline_at`) is priced as of that moment. The till
+could not know the promotions then and charged the list price; when the customer paid exactly
+that, the sale stands at the list price (audited as `order.priced_offline`), because the money
+changed hands and the receipt said so. Any other difference is refused as usual.
 """
 
 import datetime as dt
@@ -15,6 +20,7 @@ from django.db import IntegrityError, transaction
 
 from storeos.accounts.permissions import Perm, require_unless_system
 from storeos.core import clock
+from storeos.core.audit import audit_record
 from storeos.core.channels import Channel
 from storeos.core.errors import DomainError, IdempotencyConflict
 from storeos.core.idempotency import payload_hash
@@ -40,10 +46,12 @@ from storeos.sales.models import (
     PaymentStatus,
     Shift,
 )
-from storeos.sales.pricing import CartItem, PricedCart, price_cart
+from storeos.sales.pricing import CartItem, PricedCart, price_cart, price_cart_listed
 from storeos.stores.models import Location, Store
 
 MAX_LINES = 200
+# How long a till may hold a sale rung offline before it is no longer taken as is.
+OFFLINE_HOLD = dt.timedelta(days=7)
 QR_METHODS = (PaymentMethod.WECHAT, PaymentMethod.ALIPAY, PaymentMethod.SANDBOX)
 
 
@@ -187,12 +195,15 @@ def checkout(
     shift: Shift | None = None,
     note: str = "",
     coupon_codes: list[str] | tuple = (),
+    rung_offline_at: dt.datetime | None = None,
 ) -> Order:
     """Sell a cart now and take its payments. Returns the order (the first one, on a replay).
 
     The server prices the cart (promotions, the member's price, `coupon_codes`); free gifts the
-    promotions add become lines of their own after the cart's."""
+    promotions add become lines of their own after the cart's. `rung_offline_at`: when an
+    offline till rang the sale (see the module's note)."""
     require_unless_system(actor, Perm.SALES_CHECKOUT, store)
+    rung_offline_at = _offline_moment(rung_offline_at)
     request_hash = payload_hash(
         _request_payload(
             store=store,
@@ -218,6 +229,7 @@ def checkout(
             shift=shift,
             note=note,
             coupon_codes=list(coupon_codes),
+            rung_offline_at=rung_offline_at,
             request_hash=request_hash,
         )
     except (IntegrityError, DomainError):
@@ -243,17 +255,33 @@ def _checkout_once(*, actor, order_id, store, lines, payments, channel, request_
         shift_require_open(shift=rest["shift"], store=store)
     location = selling_location(store=store, channel=channel)
     now = clock.now()
+    sold_at = rest["rung_offline_at"] or now
+    items = [CartItem(sku=ln.sku, quantity=ln.quantity) for ln in lines]
     priced = price_cart(
         store=store,
         channel=channel,
-        items=[CartItem(sku=ln.sku, quantity=ln.quantity) for ln in lines],
+        items=items,
         member_id=rest["member_id"],
-        at=now,
+        at=sold_at,
         coupon_codes=rest["coupon_codes"],
     )
-    tenders = payments_validate(payments=payments, total=priced.total)
+    try:
+        tenders = payments_validate(payments=payments, total=priced.total)
+    except PaymentMismatch:
+        if rest["rung_offline_at"] is None:
+            raise
+        priced, tenders = _at_list_price(
+            actor=actor,
+            order_id=order_id,
+            store=store,
+            channel=channel,
+            items=items,
+            payments=payments,
+            sold_at=sold_at,
+            server_total=priced.total,
+        )
     lines = lines + gift_lines(priced, requested=len(lines))
-    business_date = clock.business_date(now, store.time_zone)
+    business_date = clock.business_date(sold_at, store.time_zone)
     # Stock is taken first so the order row goes in once, with its cost. A concurrent twin with
     # the same id takes stock too, then fails on the unique order id and rolls all of it back.
     moves = _take_stock(order_id=order_id, location=location, lines=lines, actor=actor)
@@ -278,7 +306,7 @@ def _checkout_once(*, actor, order_id, store, lines, payments, channel, request_
         cost_total=to_money(sum((ln.unit_cost * ln.quantity for ln in order_lines), ZERO)),
         refunded_total=ZERO,
         created_at=now,
-        paid_at=now,
+        paid_at=sold_at,
         business_date=business_date,
         request_hash=request_hash,
         note=rest["note"],
@@ -294,6 +322,42 @@ def _checkout_once(*, actor, order_id, store, lines, payments, channel, request_
     paid_hooks_run(order, order_lines)
     event_emit(topic="order.paid", payload=order_paid_payload(order, order_lines))
     return order
+
+
+def _offline_moment(rung_at: dt.datetime | None) -> dt.datetime | None:
+    """When an offline till rang the sale: not in the future (a till's clock runs a little
+    fast: now), and not longer ago than OFFLINE_HOLD."""
+    if rung_at is None:
+        return None
+    now = clock.now()
+    if rung_at.tzinfo is None or rung_at < now - OFFLINE_HOLD:
+        raise CartInvalid(
+            "An offline sale needs the time it was rung, with its time zone, within the last "
+            f"{OFFLINE_HOLD.days} days.",
+            code="rung_offline_at_invalid",
+            details={"rung_offline_at": rung_at.isoformat()},
+        )
+    return min(rung_at, now)
+
+
+def _at_list_price(
+    *, actor, order_id, store, channel, items, payments, sold_at, server_total
+) -> tuple[PricedCart, list[Tender]]:
+    """An offline sale that charged the list price (the till could not see the promotions):
+    it stands at that price, recorded for the store to see what the customer missed. Payments
+    that match neither price are refused as usual (`payment_mismatch`)."""
+    listed = price_cart_listed(store=store, channel=channel, items=items, at=sold_at)
+    tenders = payments_validate(payments=payments, total=listed.total)
+    audit_record(
+        actor=actor,
+        action="order.priced_offline",
+        object_type="sales.order",
+        object_id=str(order_id),
+        store_id=store.pk,
+        before={"server_total": str(server_total)},
+        after={"charged": str(listed.total), "rung_at": sold_at.isoformat()},
+    )
+    return listed, tenders
 
 
 def gift_lines(priced: PricedCart, *, requested: int) -> list[CartLine]:

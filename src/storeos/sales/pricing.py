@@ -97,3 +97,19 @@ def price_cart(
         at=at,
         coupon_codes=coupon_codes,
     )
+
+
+def price_cart_listed(
+    *, store: Store, channel: str, items: list[CartItem], at: dt.datetime
+) -> PricedCart:
+    """The cart at the list or price-list price in force at `at`, with no promotion, member
+    price or coupon: what an offline till charges (sales.checkout)."""
+    from storeos.catalog.selectors import prices_for
+
+    prices = prices_for(skus=[item.sku for item in items], store=store, channel=channel, at=at)
+    return PricedCart(
+        lines=[
+            PricedLine(sku=item.sku, quantity=item.quantity, unit_price=prices[item.sku.pk])
+            for item in items
+        ]
+    )

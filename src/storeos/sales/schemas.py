@@ -67,6 +67,12 @@ class PosOrderIn(Schema):
     shift_id: int | None = None
     note: Text = ""
     coupon_codes: CouponCodes = []
+    rung_offline_at: dt.datetime | None = Field(
+        None,
+        description="When a till that was offline rang the sale (ISO 8601 with its offset, "
+        "at most 7 days ago): priced as of then, and if the customer paid the list price "
+        "because the till could not see a promotion, the sale stands at that price.",
+    )
 
 
 class OnlineOrderIn(Schema):

@@ -183,3 +183,44 @@ def test_a_queued_sale_the_server_refuses_stays_queued_as_needing_attention(
     expect(page.locator("#pos-net-text")).to_have_text("Online")
     assert not Order.objects.exists()
     assert _on_hand(shelf, skus["train"]) == 10
+
+
+@pytest.mark.browser
+@pytest.mark.browser_context_args(locale="en-US")
+def test_a_sale_rung_offline_during_a_promotion_syncs_at_the_price_the_customer_paid(
+    live_server, transactional_db, page
+):
+    from storeos.core.models import AuditEntry
+    from storeos.sales.tests.test_pos_coupons import percent_off_promotion
+
+    store, skus, shelf = _stocked_shop()
+    percent_off_promotion(name="Autumn 10% off")
+    make_user("wei", role="cashier", store=store)
+    page.goto(f"{live_server.url}/login/?next=/pos/")
+    page.fill("#id_username", "wei")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit].primary")
+
+    # Online, the till shows the promotion's price and remembers the train.
+    _scan(page, "LEGO-60337")
+    expect(page.locator("#pos-total")).to_have_text("¥809.10")
+    page.once("dialog", lambda dialog: dialog.accept())  # "Discard this sale?"
+    page.click("#pos-void")
+    expect(page.locator("#pos-lines tr")).to_have_count(0)
+
+    # Offline it cannot see promotions: the train is rung at its list price and paid in cash.
+    page.context.set_offline(True)
+    expect(page.locator("#pos-net-text")).to_have_text("Offline")
+    _scan(page, "LEGO-60337")
+    expect(page.locator("#pos-total")).to_have_text("¥899.00")
+    page.fill("#pos-tendered", "900")
+    page.press("#pos-tendered", "Enter")
+    expect(page.locator("#pos-net-text")).to_have_text("Offline — 1 sale queued")
+
+    # Back online, the queued sale lands as it was paid, not "needs attention".
+    page.context.set_offline(False)
+    expect(page.locator("#pos-queue-count")).to_have_text("0", timeout=SYNC_TIMEOUT)
+    order = Order.objects.get()
+    assert (order.total, order.discount_total) == (Decimal("899.00"), Decimal("0.00"))
+    assert _on_hand(shelf, skus["train"]) == 9
+    assert AuditEntry.objects.filter(action="order.priced_offline").count() == 1

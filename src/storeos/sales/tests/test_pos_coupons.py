@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from storeos.core import clock
+from storeos.core.models import AuditEntry
 from storeos.inventory.stock import stock_receive
 from storeos.promotions.coupons import coupon_issue
 from storeos.promotions.models import (
@@ -244,3 +245,85 @@ def test_a_sale_paid_at_list_price_with_a_promotion_running_is_refused_and_nothi
     assert response.status_code == 422
     assert response.json()["code"] == "payment_mismatch"
     assert not Order.objects.exists()
+
+
+def _rung_offline(client, store, sku, paid: str, rung_at: dt.datetime, order_id=None):
+    return client.post(
+        ORDERS,
+        json.dumps(
+            {
+                "order_id": str(order_id or uuid.uuid4()),
+                "store_id": store.pk,
+                "lines": [{"sku_id": sku.pk, "quantity": 1}],
+                "payments": [{"method": "cash", "amount": paid}],
+                "rung_offline_at": rung_at.isoformat(),
+            }
+        ),
+        content_type="application/json",
+    )
+
+
+def test_a_sale_rung_offline_at_list_price_during_a_promotion_stands_at_that_price(till):
+    # given a 10% promotion the till could not see while it was offline
+    client, store, skus = till
+    percent_off_promotion()
+    rung_at = clock.now() - dt.timedelta(hours=2)
+    order_id = uuid.uuid4()
+
+    # when its queued sale, paid at the list price, arrives (twice: the till retried)
+    first = _rung_offline(client, store, skus["train"], "899.00", rung_at, order_id)
+    again = _rung_offline(client, store, skus["train"], "899.00", rung_at, order_id)
+
+    # then the sale stands as the customer paid it, once, dated when it was rung
+    assert first.status_code == again.status_code == 201, first.content
+    order = Order.objects.get()
+    assert (order.total, order.discount_total, order.adjustments) == (Decimal("899.00"), 0, [])
+    assert order.paid_at == rung_at
+    assert order.lines.get().unit_price == Decimal("899.00")
+    # and the store can see what the customer missed
+    entry = AuditEntry.objects.get(action="order.priced_offline")
+    assert entry.object_id == str(order_id)
+    assert entry.before == {"server_total": "809.10"}
+
+
+def test_an_offline_sale_paid_neither_price_or_held_too_long_is_refused(till):
+    client, store, skus = till
+    percent_off_promotion()
+
+    neither = _rung_offline(client, store, skus["train"], "850.00", clock.now())
+    too_old = _rung_offline(
+        client, store, skus["train"], "899.00", clock.now() - dt.timedelta(days=8)
+    )
+    naive = client.post(
+        ORDERS,
+        json.dumps(
+            {
+                "order_id": str(uuid.uuid4()),
+                "store_id": store.pk,
+                "lines": [{"sku_id": skus["train"].pk, "quantity": 1}],
+                "payments": [{"method": "cash", "amount": "899.00"}],
+                "rung_offline_at": "2026-11-22T10:00:00",
+            }
+        ),
+        content_type="application/json",
+    )
+
+    assert (neither.status_code, neither.json()["code"]) == (422, "payment_mismatch")
+    assert (too_old.status_code, too_old.json()["code"]) == (422, "rung_offline_at_invalid")
+    assert (naive.status_code, naive.json()["code"]) == (422, "rung_offline_at_invalid")
+    assert not Order.objects.exists()
+
+
+def test_an_offline_sale_is_priced_as_of_when_it_was_rung(till):
+    # A promotion that started after the sale was rung does not apply to it: the list price it
+    # was paid at is the server's price for that moment, so nothing is audited.
+    client, store, skus = till
+    promotion = percent_off_promotion()
+    Promotion.objects.filter(pk=promotion.pk).update(starts_at=clock.now() - dt.timedelta(hours=1))
+
+    response = _rung_offline(
+        client, store, skus["train"], "899.00", clock.now() - dt.timedelta(hours=3)
+    )
+
+    assert response.status_code == 201, response.content
+    assert not AuditEntry.objects.filter(action="order.priced_offline").exists()

@@ -754,6 +754,9 @@
   }
 
   function enqueue(entry, note) {
+    // The sale happened now, at the prices the till showed: the server prices it as of then,
+    // and takes a list-price sale whose promotion the till could not see (sales.checkout).
+    entry.payload.rung_offline_at = entry.at;
     queue = load("queue", queue);
     if (!queue.some(function (other) { return other.orderId === entry.orderId; })) queue.push(entry);
     saveQueue();
