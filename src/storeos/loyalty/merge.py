@@ -134,12 +134,23 @@ def _points_move(keep: Member, absorb: Member) -> None:
             kind=EntryKind.ADJUST,
             memo=memo,
         )
-    if absorb.points_debt:
-        # The debt stays recorded on the absorbed chain (its rows are never edited); the member
-        # kept now owes it, settled from their balance or their next earnings.
+    owed = absorb.points_debt
+    if owed:
+        # The debt leaves the absorbed chain the way any debt is settled, by a credit it is
+        # taken from at once, so it is not counted twice; the kept member now owes it, settled
+        # from their balance or their next earnings.
+        points_earn(
+            member_id=absorb.pk,
+            points=owed,
+            key=f"merge:{absorb.pk}:debt-out",
+            source=Source("merge", str(keep.pk)),
+            expires_on=clock.today() + dt.timedelta(days=1),
+            kind=EntryKind.ADJUST,
+            memo=f"points owed moved to {keep.code}",
+        )
         points_take_back(
             member_id=keep.pk,
-            points=absorb.points_debt,
+            points=owed,
             key=f"merge:{absorb.pk}:debt",
             source=Source("merge", str(absorb.pk)),
         )

@@ -26,6 +26,7 @@ from storeos.loyalty.models import (
     Tier,
 )
 from storeos.loyalty.referrals import referral_register
+from storeos.loyalty.verify import ledger_verify
 from storeos.promotions.models import Coupon, CouponKind, CouponTemplate
 from storeos.sales.models import Order
 from storeos.sales.tests.conftest import user_with_role
@@ -111,6 +112,9 @@ def test_points_the_absorbed_member_owed_are_owed_by_the_kept_one(marketing, kee
 
     assert fresh(keep).points_balance == 60
     assert fresh(keep).points_debt == 0
+    # and the closed record owes nothing any more: the debt is counted once, on the kept member
+    assert (fresh(absorb).points_balance, fresh(absorb).points_debt) == (0, 0)
+    assert ledger_verify().ok
 
 
 def test_growth_moves_with_its_time_and_lifts_the_tier(marketing, keep, absorb):
