@@ -5,6 +5,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
+# Room for SQLite, which adds and compares decimals in SQL as floating point (29.95 × 3 is not
+# 89.85 there): a sum of cents compared within half a cent is exact on every database.
+HALF_CENT = Decimal("0.005")
 
 
 def to_money(value: Decimal | int | str) -> Decimal:

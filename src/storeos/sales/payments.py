@@ -21,7 +21,7 @@ from django.db.models import F, Q
 from storeos.accounts.permissions import Perm, require, require_unless_system, scope_to_stores
 from storeos.core import clock
 from storeos.core.errors import Conflict, IdempotencyConflict, NotFound
-from storeos.core.money import to_money
+from storeos.core.money import HALF_CENT, to_money
 from storeos.core.outbox import event_emit
 from storeos.sales import provider_settings
 from storeos.sales.errors import PaymentInvalid
@@ -306,7 +306,7 @@ def provider_refund(
         return _refund_result(existing)
     with transaction.atomic():
         raised = PaymentIntent.objects.filter(
-            pk=intent.pk, refunded_amount__lte=F("amount") - amount
+            pk=intent.pk, refunded_amount__lte=F("amount") - amount + HALF_CENT
         ).update(refunded_amount=F("refunded_amount") + amount)
         if not raised:
             intent.refresh_from_db(fields=["refunded_amount"])

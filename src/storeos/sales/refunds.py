@@ -14,6 +14,7 @@ from django.db.models import F
 
 from storeos.core import clock
 from storeos.core.errors import DomainError, ValidationFailed
+from storeos.core.money import HALF_CENT
 from storeos.sales.hooks import tender_handler
 from storeos.sales.models import (
     Order,
@@ -65,7 +66,7 @@ def refund_send(*, sales_return: SalesReturn, order: Order, amount: Decimal) -> 
     )
     for payment, share in refund_plan(payments=payments, amount=amount):
         if not Payment.objects.filter(
-            pk=payment.pk, refunded_amount__lte=F("amount") - share
+            pk=payment.pk, refunded_amount__lte=F("amount") - share + HALF_CENT
         ).update(refunded_amount=F("refunded_amount") + share):
             raise RefundExceedsPaid(
                 f"Payment {payment.pk} cannot refund {share} more.",

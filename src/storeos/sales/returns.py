@@ -35,7 +35,7 @@ from storeos.core import clock
 from storeos.core.audit import audit_record
 from storeos.core.errors import IdempotencyConflict, NotFound, ValidationFailed
 from storeos.core.idempotency import payload_hash
-from storeos.core.money import ZERO, allocate
+from storeos.core.money import HALF_CENT, ZERO, allocate
 from storeos.core.outbox import event_emit
 from storeos.inventory.models import MoveKind, StockMove
 from storeos.inventory.stock import Reference, stock_issue, stock_return
@@ -379,9 +379,9 @@ def take_back(
 
 def _order_refund_grow(*, order: Order, amount: Decimal) -> None:
     """The order's refunded total grows, guarded: never beyond what the order took."""
-    if not Order.objects.filter(pk=order.pk, refunded_total__lte=F("total") - amount).update(
-        refunded_total=F("refunded_total") + amount
-    ):
+    if not Order.objects.filter(
+        pk=order.pk, refunded_total__lte=F("total") - amount + HALF_CENT
+    ).update(refunded_total=F("refunded_total") + amount):
         raise RefundExceedsPaid(
             f"Refunding {amount} would exceed the {order.total} paid for order {order.number}.",
             details={"refund": amount, "total": order.total, "refunded": order.refunded_total},
@@ -435,7 +435,7 @@ def _line_take_back(*, line: OrderLine, quantity: int) -> Decimal:
         pk=line.pk,
         returned_quantity=line.returned_quantity,
         returned_quantity__lte=F("quantity") - quantity,
-        refunded_amount__lte=F("line_total") - amount,
+        refunded_amount__lte=F("line_total") - amount + HALF_CENT,
     ).update(
         returned_quantity=F("returned_quantity") + quantity,
         refunded_amount=F("refunded_amount") + amount,

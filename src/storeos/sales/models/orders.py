@@ -9,11 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from storeos.catalog.models import Sku
 from storeos.core.channels import Channel
+from storeos.core.money import HALF_CENT
 from storeos.inventory.models import Batch
 from storeos.stores.models import Location, Store
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
-HALF_CENT = Decimal("0.005")
 
 
 class OrderStatus(models.TextChoices):
@@ -121,15 +121,16 @@ class Order(models.Model):
         indexes = [models.Index(fields=["store", "business_date"])]
         constraints = [
             models.CheckConstraint(condition=Q(total__gte=0), name="order_total_gte_0"),
-            # Within half a cent rather than equal: SQLite compares decimals as floating point,
-            # where 40.20 − 3.22 is not 36.98. The services write exact amounts either way.
+            # Within half a cent rather than exact (here and for refunds): SQLite computes
+            # decimals in SQL as floating point, where 40.20 − 3.22 is not 36.98. Amounts are
+            # whole cents, so on PostgreSQL this is the exact comparison.
             models.CheckConstraint(
                 condition=Q(total__gte=F("subtotal") - F("discount_total") - HALF_CENT)
                 & Q(total__lte=F("subtotal") - F("discount_total") + HALF_CENT),
                 name="order_total_adds_up",
             ),
             models.CheckConstraint(
-                condition=Q(refunded_total__gte=0) & Q(refunded_total__lte=F("total")),
+                condition=Q(refunded_total__gte=0) & Q(refunded_total__lte=F("total") + HALF_CENT),
                 name="order_refunded_within_total",
             ),
         ]
@@ -169,7 +170,7 @@ class OrderLine(models.Model):
                 name="order_line_returned_lte_sold",
             ),
             models.CheckConstraint(
-                condition=Q(refunded_amount__lte=F("line_total")),
+                condition=Q(refunded_amount__lte=F("line_total") + HALF_CENT),
                 name="order_line_refund_lte_total",
             ),
             models.CheckConstraint(condition=Q(line_total__gte=0), name="order_line_total_gte_0"),
@@ -220,7 +221,8 @@ class Payment(models.Model):
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_gt_0"),
             models.CheckConstraint(condition=Q(change__gte=0), name="payment_change_gte_0"),
             models.CheckConstraint(
-                condition=Q(refunded_amount__gte=0) & Q(refunded_amount__lte=F("amount")),
+                condition=Q(refunded_amount__gte=0)
+                & Q(refunded_amount__lte=F("amount") + HALF_CENT),
                 name="payment_refund_within_amount",
             ),
         ]

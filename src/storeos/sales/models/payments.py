@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from storeos.core.money import HALF_CENT
 from storeos.sales.models.orders import MONEY, Order, Payment, PaymentMethod
 from storeos.stores.models import Store
 
@@ -65,7 +66,8 @@ class PaymentIntent(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="intent_amount_gt_0"),
             models.CheckConstraint(
-                condition=Q(refunded_amount__gte=0) & Q(refunded_amount__lte=F("amount")),
+                condition=Q(refunded_amount__gte=0)
+                & Q(refunded_amount__lte=F("amount") + HALF_CENT),
                 name="intent_refund_within_amount",
             ),
             models.CheckConstraint(

@@ -109,6 +109,23 @@ def test_a_partial_then_a_full_return_refunds_exactly_the_line_total_and_restock
     assert {m.reference_id for m in returned} == {f"{order.uuid}/1"}
 
 
+def test_units_returned_one_at_a_time_refund_the_whole_line_on_every_database(
+    store, cashier, category, floor
+):
+    # 29.95 + 29.95 + 29.95 is not 89.85 in floating point, which SQLite uses for SQL arithmetic
+    # on decimals: the last unit was refused as "returned meanwhile" before the half-cent room.
+    sku = make_sku(category, "MUG", "29.95", stock=5, location=floor)
+    order = sell(cashier, store, [CartLine(sku, 3)], [Tender("cash", Decimal("89.85"))])
+
+    for _ in range(3):
+        give_back(cashier, order, [(line(order), 1, "restock")])
+
+    order.refresh_from_db()
+    assert order.refunded_total == Decimal("89.85")
+    assert (line(order).returned_quantity, line(order).refunded_amount) == (3, Decimal("89.85"))
+    assert paid_back(order) == {"cash": Decimal("89.85")}
+
+
 @given(
     line_total=st.decimals(min_value=0, max_value=100_000, places=2),
     sold=st.integers(min_value=1, max_value=40),
