@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 
 from storeos.core import clock
 from storeos.core.errors import Conflict
-from storeos.core.money import ZERO, allocate, quantize
+from storeos.core.money import HALF_CENT, ZERO, allocate, quantize
 from storeos.promotions.models import Promotion, PromotionUse
 
 COUNTED_SOURCES = ("promotion", "gift")
@@ -120,7 +120,7 @@ def _count_use(*, promotion_id: int, discount: Decimal, member_id: int | None) -
     """The guarded UPDATE (which takes the promotion's row lock), then the member's count."""
     counted = Promotion.objects.filter(pk=promotion_id).filter(
         Q(total_uses=0) | Q(used_count__lt=F("total_uses")),
-        Q(budget=0) | Q(discount_used__lte=F("budget") - discount),
+        Q(budget=0) | Q(discount_used__lte=F("budget") - discount + HALF_CENT),
     )
     if not counted.update(
         used_count=F("used_count") + 1, discount_used=F("discount_used") + discount

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from storeos.core.money import HALF_CENT
+
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
@@ -122,7 +124,8 @@ class Promotion(models.Model):
                 name="promotion_uses_within_limit",
             ),
             models.CheckConstraint(
-                condition=Q(budget=0) | Q(discount_used__lte=F("budget")),
+                # Within half a cent: SQLite sums decimals in SQL as floating point (core.money).
+                condition=Q(budget=0) | Q(discount_used__lte=F("budget") + HALF_CENT),
                 name="promotion_within_budget",
             ),
         ]

@@ -210,6 +210,23 @@ def test_a_discount_above_the_budget_left_is_refused_and_changes_nothing(
     assert counts(twenty) == (2, Decimal("50.00"))
 
 
+def test_a_budget_is_given_to_the_last_cent_on_every_database(
+    frozen, store, floor, catalogue, promo
+):
+    # 29.95 three times is not 89.85 in SQLite's floating-point SQL: the third order was refused
+    # as over budget before the half-cent room.
+    twenty = promo("percent_off", {"percent": "20"}, budget=Decimal("89.85"))
+    car = catalogue.sku("CAR")
+
+    for _ in range(3):
+        pay(store, floor, [(car, 1, [adj(twenty, "29.95")])])
+
+    assert counts(twenty) == (3, Decimal("89.85"))
+    with pytest.raises(DomainError) as info:
+        pay(store, floor, [(car, 1, [adj(twenty, "0.01")])])
+    assert info.value.code == "promotion_budget_exhausted"
+
+
 def test_a_member_uses_it_as_often_as_allowed_others_and_walk_ins_still_can(
     frozen, store, floor, catalogue, promo
 ):
