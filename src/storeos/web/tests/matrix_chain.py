@@ -148,6 +148,8 @@ def matrix_chain() -> dict:
         "username": "matrix-admin",
         "password": PASSWORD,
         "category_id": catalog["categories"]["toys"].pk,
+        "product_id": skus["train"].product_id,
+        "region_id": stores["A"].region_id,
         "promotion_id": promotion.pk,
         "template_id": template.pk,
         "batch_id": code_batch_create(actor=None, template=template, quantity=2).pk,
