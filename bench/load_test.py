@@ -198,8 +198,9 @@ def _report(prefix: Path, seconds: float) -> None:
     heading = ("requests", "/s", "p50", "p95", "p99", "fail")
     print(f"{'operation':44} " + " ".join(f"{h:>8}" for h in heading))
     for row in rows:
+        name = f"{row['Type']} {row['Name']}".strip()  # GET and POST of one page apart
         print(
-            f"{row['Name'][:44]:44} {row['Request Count']:>8} "
+            f"{name[:44]:44} {row['Request Count']:>8} "
             f"{float(row['Request Count']) / seconds:>7.1f} {row['50%']:>6} {row['95%']:>6} "
             f"{row['99%']:>6} {row['Failure Count']:>5}"
         )
