@@ -203,7 +203,6 @@ def checkout(
     promotions add become lines of their own after the cart's. `rung_offline_at`: when an
     offline till rang the sale (see the module's note)."""
     require_unless_system(actor, Perm.SALES_CHECKOUT, store)
-    rung_offline_at = _offline_moment(rung_offline_at)
     request_hash = payload_hash(
         _request_payload(
             store=store,
@@ -255,7 +254,8 @@ def _checkout_once(*, actor, order_id, store, lines, payments, channel, request_
         shift_require_open(shift=rest["shift"], store=store)
     location = selling_location(store=store, channel=channel)
     now = clock.now()
-    sold_at = rest["rung_offline_at"] or now
+    # Checked here, not before: a replay of a sale delivered long ago still finds its order.
+    sold_at = _offline_moment(rest["rung_offline_at"]) or now
     items = [CartItem(sku=ln.sku, quantity=ln.quantity) for ln in lines]
     priced = price_cart(
         store=store,

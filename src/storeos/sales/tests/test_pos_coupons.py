@@ -327,3 +327,17 @@ def test_an_offline_sale_is_priced_as_of_when_it_was_rung(till):
 
     assert response.status_code == 201, response.content
     assert not AuditEntry.objects.filter(action="order.priced_offline").exists()
+
+
+def test_an_offline_sale_delivered_long_ago_is_still_found_when_the_till_sends_it_again(till):
+    client, store, skus = till
+    rung_at = clock.now() - dt.timedelta(hours=1)
+    order_id = uuid.uuid4()
+    first = _rung_offline(client, store, skus["train"], "899.00", rung_at, order_id)
+
+    with clock.frozen(clock.now() + dt.timedelta(days=10)):
+        again = _rung_offline(client, store, skus["train"], "899.00", rung_at, order_id)
+
+    assert first.status_code == again.status_code == 201
+    assert again.json()["id"] == first.json()["id"] == str(order_id)
+    assert Order.objects.count() == 1
