@@ -244,6 +244,18 @@ def candidates_gather(*, catalogue: Catalogue, cart: Cart) -> tuple[list[Compile
     return sorted(found, key=lambda p: p.rank), room
 
 
+def window_open(weekdays, hours, local: dt.datetime) -> bool:
+    """Whether a promotion's weekdays (0 = Monday) and hours ([from, to), may wrap past
+    midnight) admit the store's local time `local`; empty means always."""
+    if weekdays and local.weekday() not in weekdays:
+        return False
+    if hours:
+        start, end = hours
+        hour = local.hour
+        return start <= hour < end if start <= end else (hour >= start or hour < end)
+    return True
+
+
 def _conditions_hold(p: Compiled, cart: Cart, local: dt.datetime) -> bool:
     if not (p.starts_at <= cart.at < p.ends_at):
         return False
@@ -251,13 +263,8 @@ def _conditions_hold(p: Compiled, cart: Cart, local: dt.datetime) -> bool:
         return False
     if p.store_ids and cart.store.pk not in p.store_ids:
         return False
-    if p.weekdays and local.weekday() not in p.weekdays:
+    if not window_open(p.weekdays, p.hours, local):
         return False
-    if p.hours:
-        start, end = p.hours
-        hour = local.hour
-        if not (start <= hour < end if start <= end else (hour >= start or hour < end)):
-            return False
     context = cart.customer.context
     needs_member = p.members_only or p.tier_codes or p.tag_codes or p.new_members_days
     if context is None:

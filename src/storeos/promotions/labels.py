@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q
@@ -22,6 +23,7 @@ from storeos.catalog.models import PriceList, Sku
 from storeos.core import clock
 from storeos.core.channels import Channel
 from storeos.core.errors import NotFound, ValidationFailed
+from storeos.promotions.engine import window_open
 from storeos.promotions.models import LabelUpdate, Promotion, PromotionKind, PromotionStatus
 from storeos.stores.models import Store
 
@@ -32,6 +34,7 @@ PRICE_LIST_START = "price_list_start"
 PRICE_LIST_END = "price_list_end"
 PROMOTION_START = "promotion_start"
 PROMOTION_END = "promotion_end"
+PROMOTION_WINDOW = "promotion_window"  # a weekday or hour window opened or closed
 PROMO_TEXT_LENGTH = 40
 # Kinds whose text belongs on a shelf label for everyone (a tier price is shown at the till).
 LABELLED_KINDS = frozenset(PromotionKind.values) - {PromotionKind.TIER_PRICE}
@@ -104,7 +107,9 @@ def promotion_stores(store_ids: list[int] | None) -> list[Store]:
 
 # --- What a label shows -------------------------------------------------------------------------
 def _shelf_promotions(store: Store, at: dt.datetime) -> list[Promotion]:
-    """Promotions running now at this store's till for anybody, best first."""
+    """Promotions running now at this store's till for anybody, best first (a weekend or
+    happy-hour promotion only inside its window)."""
+    local = at.astimezone(ZoneInfo(store.time_zone))
     running = Promotion.objects.filter(
         status=PromotionStatus.ACTIVE,
         starts_at__lte=at,
@@ -120,6 +125,7 @@ def _shelf_promotions(store: Store, at: dt.datetime) -> list[Promotion]:
         and (not p.store_ids or store.pk in {int(i) for i in p.store_ids})
         and not p.tier_codes
         and not p.tag_codes
+        and window_open(p.weekdays, p.hours, local)
     ]
 
 
@@ -211,6 +217,28 @@ def labels_for_promotion(*, promotion_id: int, reason: str) -> int:
         reason=reason,
     )
     return len(updates)
+
+
+def labels_for_windows(*, at: dt.datetime | None = None) -> int:
+    """Recompute the labels of running promotions with weekday or hour windows, whose price
+    changes as a window opens or closes with no event to announce it (a job runs this every
+    quarter of an hour; only labels that now show something else get an update)."""
+    at = at or clock.now()
+    running = Promotion.objects.filter(
+        status=PromotionStatus.ACTIVE, starts_at__lte=at, ends_at__gt=at
+    ).order_by("pk")
+    written = 0
+    for promotion in running:
+        if promotion.weekdays or promotion.hours:
+            written += len(
+                labels_refresh(
+                    stores=promotion_stores(promotion.store_ids),
+                    skus=promotion_skus(promotion),
+                    reason=PROMOTION_WINDOW,
+                    at=at,
+                )
+            )
+    return written
 
 
 def labels_for_price(*, sku_id: int, store_id: int | None, reason: str) -> int:

@@ -290,3 +290,33 @@ def test_an_acknowledgement_without_a_device_is_refused_and_changes_nothing(
     assert response.status_code == 422
     update.refresh_from_db()
     assert update.acknowledged_at is None
+
+
+def test_a_weekend_promotions_labels_change_as_the_weekend_starts_and_ends(store, catalogue):
+    # 2031-03-07 is a Friday; the store keeps Shanghai time (UTC+8).
+    car = catalogue.sku("CAR")
+    promotion_make(
+        PromotionKind.PERCENT_OFF,
+        {"percent": "20"},
+        scope={"skus": [car.pk]},
+        weekdays=[5, 6],
+        label="周末八折",
+    )
+    friday_evening = dt.datetime(2031, 3, 7, 23, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    labels.labels_refresh(stores=[store], skus=[car], reason=labels.PRICE_CHANGE, at=friday_evening)
+    assert labels_of(store, car)[-1].promo_text == ""  # not in the window: no promotion text
+
+    shown = []
+    for hours_later in (0, 1, 2, 49, 50):  # Fri 23:00, Sat 00:00, Sat 01:00, Mon 00:00, Mon 01:00
+        labels.labels_for_windows(at=friday_evening + dt.timedelta(hours=hours_later))
+        latest = labels_of(store, car)[-1]
+        shown.append((latest.display_price, latest.promo_text, latest.reason))
+
+    assert shown == [
+        (Decimal("100.00"), "", labels.PRICE_CHANGE),
+        (Decimal("80.00"), "周末八折", labels.PROMOTION_WINDOW),
+        (Decimal("80.00"), "周末八折", labels.PROMOTION_WINDOW),
+        (Decimal("100.00"), "", labels.PROMOTION_WINDOW),
+        (Decimal("100.00"), "", labels.PROMOTION_WINDOW),
+    ]
+    assert len(labels_of(store, car)) == 3  # one update per change, none while nothing changes
