@@ -1,4 +1,6 @@
-// The till: scan or search, the cart, payments, checkout, and the offline queue.
+// The till: scan or search, the cart, payments and checkout. The member and the server's prices
+// (pos-member.js), coupons (pos-coupons.js), QR payments (pos-qr.js) and the offline queue
+// (pos-queue.js) are modules this file hands its helpers to.
 // Plain JS, no build step. Money is kept in integer cents (never floats) and sent as "12.30".
 // A sale's order id is chosen here when the sale starts; the checkout API creates each order id
 // once, so a sale queued offline and sent again later (or twice) lands exactly once.
@@ -85,19 +87,18 @@
   }
 
   var sale = load("sale", null) || newSale();
-  var queue = load("queue", []);
   var recent = load("recent", []);
   // Recently seen items: {items: {skuId: item}, keys: {CODE: skuId}, order: [skuId, …]}.
   var cache = load("items", null) || { items: {}, keys: {}, order: [] };
   var method = "cash";
   var amountTouched = false;
   var online = navigator.onLine !== false;
-  var signedOut = false;
   var members = null; // pos-member.js: the member on the sale and the server's prices
   var coupons = null; // pos-coupons.js: the coupons on the sale
+  var qr = null; // pos-qr.js: a QR payment on its way
+  var waiting = null; // pos-queue.js: sales waiting to be sent
 
   function saveSale() { save("sale", sale); }
-  function saveQueue() { save("queue", queue); }
 
   function remember(item, typed) {
     var id = String(item.sku_id);
@@ -140,7 +141,7 @@
   function setOnline(value) {
     if (online !== value) {
       online = value;
-      renderNet();
+      if (waiting) waiting.renderNet();
       if (members) {
         members.sync();
         members.render(total());
@@ -265,7 +266,7 @@
   }
 
   function startNewSale() {
-    if (sale.qr) qrStop();
+    if (sale.qr) qr.stop();
     sale = newSale();
     scan.value = "";
     hideResults();
@@ -566,88 +567,6 @@
     renderPayment();
   });
 
-  // ---- QR payments (WeChat Pay, Alipay, the demo sandbox) ------------------------------------
-  // The customer pays a QR code for part or all of the sale; once the provider confirms it, it
-  // becomes one of the sale's payments, named by the payment's out_trade_no.
-
-  var qrTimer = null;
-
-  function qrShow(intent) {
-    $("pos-qr").hidden = false;
-    $("pos-qr-img").src = config.urls.qr + "?data=" + encodeURIComponent((intent.qr && intent.qr.code_url) || "");
-    $("pos-qr-status").textContent = fill(T.qrWaiting, { amount: money(sale.qr.amount) });
-    $("pos-qr-simulate").hidden = intent.method !== "sandbox";
-  }
-
-  function qrStop() {
-    clearTimeout(qrTimer);
-    qrTimer = null;
-    sale.qr = null;
-    saveSale();
-    $("pos-qr").hidden = true;
-    $("pos-qr-img").removeAttribute("src");
-  }
-
-  function qrSettle(intent) {
-    if (!sale.qr || intent.id !== sale.qr.id) return;
-    if (intent.status === "succeeded") {
-      sale.payments.push({ method: intent.method, amount: sale.qr.amount, tendered: null, reference: intent.out_trade_no });
-      say(fill(T.qrPaid, { amount: money(sale.qr.amount) }), "ok");
-      qrStop();
-      amountTouched = false;
-      render();
-      $("pos-complete").focus();
-    } else if (intent.status === "failed" || intent.status === "expired") {
-      say(T.qrFailed, "error");
-      qrStop();
-    } else {
-      qrTimer = setTimeout(qrPoll, 2000);
-    }
-  }
-
-  function qrPoll() {
-    if (!sale.qr) return;
-    getJson(config.urls.intents + "/" + sale.qr.id).then(function (answer) {
-      if (answer.ok) qrSettle(answer.body);
-      else if (sale.qr) qrTimer = setTimeout(qrPoll, 4000);
-    });
-  }
-
-  function qrStart() {
-    if (sale.qr) return;
-    if (!online || !navigator.onLine) {
-      say(T.qrOffline, "error");
-      return;
-    }
-    var amount = toCents(amountInput.value);
-    if (isNaN(amount) || amount <= 0) return say(T.amountInvalid, "error");
-    if (amount > remaining()) return say(T.amountTooHigh, "error");
-    var intentId = newOrderId();
-    sale.qr = { id: intentId, method: method, amount: amount };
-    saveSale();
-    postJson(config.urls.intents, {
-      store_id: config.storeId, method: method, amount: plain(amount), intent_id: intentId,
-    }).then(function (answer) {
-      if (answer.ok) {
-        qrShow(answer.body);
-        qrTimer = setTimeout(qrPoll, 2000);
-      } else {
-        say(answer.network ? T.qrOffline : errorText(answer.body), "error");
-        qrStop();
-      }
-    });
-  }
-
-  $("pos-qr-start").addEventListener("click", qrStart);
-  $("pos-qr-cancel").addEventListener("click", function () { qrStop(); scan.focus(); });
-  $("pos-qr-simulate").addEventListener("click", function () {
-    if (!sale.qr) return;
-    postJson(config.urls.intents + "/" + sale.qr.id + "/sandbox-complete", {}).then(function (answer) {
-      if (answer.ok) qrSettle(answer.body);
-      else say(answer.network ? T.qrOffline : errorText(answer.body), "error");
-    });
-  });
-
   // ---- completing a sale ----------------------------------------------------------------------
 
   function payloadOf(current) {
@@ -726,7 +645,7 @@
     if (!navigator.onLine) {
       setOnline(false);
       if (entry.payload.coupon_codes) return say(T.couponOfflineSale, "error");
-      enqueue(entry, T.saleQueued);
+      waiting.add(entry, T.saleQueued);
       return;
     }
     submitting = true;
@@ -737,30 +656,20 @@
       $("pos-complete").disabled = false;
       if (result.kind === "ok") {
         finish(entry, result.order, false);
-        syncQueue();
+        waiting.sync();
       } else if (result.kind === "refused") {
         // Nothing was sold: the cashier fixes the cart (or the payments) and completes again.
         say(result.message, "error");
       } else if (entry.payload.coupon_codes) {
         // A coupon is redeemed only by the server, there and then: such a sale is not queued.
-        if (result.kind === "auth") signedOut = true;
+        if (result.kind === "auth") waiting.signedOut();
         say(result.kind === "network" ? T.couponOfflineSale : T.serverError, "error");
         render();
       } else {
-        if (result.kind === "auth") signedOut = true;
-        enqueue(entry, result.kind === "network" ? T.saleQueued : T.serverError);
+        if (result.kind === "auth") waiting.signedOut();
+        waiting.add(entry, result.kind === "network" ? T.saleQueued : T.serverError);
       }
     });
-  }
-
-  function enqueue(entry, note) {
-    // The sale happened now, at the prices the till showed: the server prices it as of then,
-    // and takes a list-price sale whose promotion the till could not see (sales.checkout).
-    entry.payload.rung_offline_at = entry.at;
-    queue = load("queue", queue);
-    if (!queue.some(function (other) { return other.orderId === entry.orderId; })) queue.push(entry);
-    saveQueue();
-    finish(entry, null, note);
   }
 
   function addRecent(entry, order) {
@@ -821,83 +730,6 @@
     say("");
     scan.focus();
   });
-
-  // ---- the offline queue ----------------------------------------------------------------------
-
-  var syncing = false;
-
-  function mine(entry) { return entry.cashierId === config.userId; }
-
-  // Send queued sales oldest first. A network failure stops the round (the next one retries);
-  // a refusal marks that sale as needing attention and the round goes on with the next.
-  function syncQueue() {
-    if (syncing) return Promise.resolve();
-    queue = load("queue", queue);
-    var next = queue.find(function (entry) { return entry.status === "queued" && mine(entry); });
-    if (!next) {
-      renderQueue();
-      return Promise.resolve();
-    }
-    syncing = true;
-    renderNet();
-    return sendSale(next).then(function (result) {
-      queue = load("queue", queue);
-      var stop = false;
-      if (result.kind === "ok") {
-        queue = queue.filter(function (entry) { return entry.orderId !== next.orderId; });
-        addRecent(next, result.order);
-        signedOut = false;
-      } else if (result.kind === "refused") {
-        queue.forEach(function (entry) {
-          if (entry.orderId === next.orderId) {
-            entry.status = "attention";
-            entry.error = result.message;
-          }
-        });
-      } else {
-        signedOut = result.kind === "auth";
-        stop = true;
-      }
-      saveQueue();
-      syncing = false;
-      render();
-      return stop ? null : syncQueue();
-    });
-  }
-
-  $("pos-sync").addEventListener("click", function () { syncQueue(); scan.focus(); });
-  $("pos-queue-list").addEventListener("click", function (event) {
-    var button = event.target.closest("[data-queue-action]");
-    if (!button) return;
-    var orderId = button.dataset.orderId;
-    queue = load("queue", queue);
-    if (button.dataset.queueAction === "discard") {
-      if (!window.confirm(T.discardConfirm)) return;
-      queue = queue.filter(function (entry) { return entry.orderId !== orderId; });
-    } else {
-      queue.forEach(function (entry) {
-        if (entry.orderId === orderId) {
-          entry.status = "queued";
-          delete entry.error;
-        }
-      });
-    }
-    saveQueue();
-    render();
-    syncQueue();
-  });
-
-  window.addEventListener("online", function () { setOnline(true); syncQueue(); });
-  window.addEventListener("offline", function () { setOnline(false); });
-  window.addEventListener("storage", function (event) {
-    if (event.key === PREFIX + "queue") {
-      queue = load("queue", []);
-      render();
-    }
-  });
-  setInterval(function () {
-    if (navigator.onLine !== false) syncQueue();
-  }, config.retrySeconds * 1000);
 
   // ---- keyboard -------------------------------------------------------------------------------
 
@@ -1129,53 +961,6 @@
     savings.hidden = !savings.children.length;
   }
 
-  function queuedCountText(count) {
-    return fill(count === 1 ? T.queuedOne : T.queuedMany, { count: count });
-  }
-
-  function renderNet() {
-    var waiting = queue.filter(function (entry) { return entry.status === "queued"; }).length;
-    var text = online ? T.online : T.offline;
-    if (waiting) text += " — " + queuedCountText(waiting);
-    if (syncing) text += " · " + T.syncing;
-    if (signedOut) text += " · " + T.signInAgain;
-    $("pos-net-text").textContent = text;
-    $("pos-net").className = "pos-net " + (online ? "online" : "offline") + (waiting ? " waiting" : "");
-  }
-
-  function renderQueue() {
-    var list = $("pos-queue-list");
-    list.innerHTML = "";
-    queue.forEach(function (entry) {
-      var li = document.createElement("li");
-      li.className = "pos-queue-item " + entry.status;
-      li.dataset.orderId = entry.orderId;
-      var head = document.createElement("div");
-      var when = new Date(entry.at);
-      head.textContent = when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) + " · " +
-        money(entry.total) + " · " + entry.units + " " + T.items;
-      var status = document.createElement("div");
-      status.className = "pos-queue-status";
-      if (entry.status === "attention") {
-        status.textContent = T.attention + ": " + (entry.error || T.refused);
-      } else if (!mine(entry)) {
-        status.textContent = fill(T.waitingFor, { name: entry.cashierName });
-      } else {
-        status.textContent = T.queued;
-      }
-      li.append(head, status);
-      if (entry.status === "attention") {
-        li.append(
-          button({ text: T.retry }, "", { queueAction: "retry", orderId: entry.orderId }),
-          button({ text: T.discard }, "", { queueAction: "discard", orderId: entry.orderId })
-        );
-      }
-      list.appendChild(li);
-    });
-    $("pos-queue-count").textContent = String(queue.length);
-    $("pos-queue-empty").hidden = queue.length > 0;
-  }
-
   function renderRecent() {
     var list = $("pos-recent");
     list.innerHTML = "";
@@ -1193,13 +978,19 @@
     renderLines();
     renderTotals();
     renderPayment();
-    renderQueue();
+    waiting.render();
     renderRecent();
-    renderNet();
     if (members) members.render(total());
     if (coupons) coupons.render();
   }
 
+  waiting = window.StoreosPosQueue({
+    config: config, T: T, $: $, fill: fill, money: money, load: load, save: save, prefix: PREFIX,
+    button: button, sendSale: sendSale, addRecent: addRecent, finish: finish, render: render,
+    isOnline: function () { return online; },
+    setOnline: setOnline,
+    focusScan: function () { scan.focus(); },
+  });
   if (window.StoreosPosMember) {
     members = window.StoreosPosMember({
       config: config, T: T, $: $, fill: fill, money: money, toCents: toCents, say: say,
@@ -1225,12 +1016,27 @@
       focusScan: function () { scan.focus(); },
     });
   }
+  qr = window.StoreosPosQr({
+    config: config, T: T, $: $, fill: fill, money: money, toCents: toCents, plain: plain, say: say,
+    getJson: getJson, postJson: postJson, errorText: errorText, newId: newOrderId,
+    sale: function () { return sale; },
+    saveSale: saveSale,
+    method: function () { return method; },
+    remaining: remaining,
+    isOnline: function () { return online && navigator.onLine !== false; },
+    focusScan: function () { scan.focus(); },
+    // A confirmed QR payment joined the sale: the amount field offers what is left again.
+    paid: function () {
+      amountTouched = false;
+      render();
+      $("pos-complete").focus();
+    },
+  });
   chooseMethod("cash");
   if (sale.qr) {
     // A QR payment was waiting when the page was left: ask how it went.
     chooseMethod(sale.qr.method);
-    $("pos-qr").hidden = false;
-    qrPoll();
+    qr.resume();
   }
   render();
   scan.focus();
@@ -1243,5 +1049,5 @@
     window.history.replaceState(null, "", window.location.pathname + (early.toString() ? "?" + early : ""));
     if (code) addByCode(code);
   }
-  syncQueue();
+  waiting.sync();
 })();
