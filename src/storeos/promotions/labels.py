@@ -143,7 +143,7 @@ def _promo_text(line, sku: Sku, running: list[Promotion], covered: dict[int, set
 
 def label_contents(*, store: Store, skus: list[Sku], at: dt.datetime) -> dict[int, LabelContent]:
     """What each SKU's label in `store` shows at `at`: priced by the one pricing function."""
-    from storeos.sales.pricing import CartItem, price_cart
+    from storeos.sales.pricing import CartItem, price_order
 
     running = _shelf_promotions(store, at)
     covered = {
@@ -153,7 +153,7 @@ def label_contents(*, store: Store, skus: list[Sku], at: dt.datetime) -> dict[in
     }
     contents = {}
     for sku in skus:
-        cart = price_cart(
+        cart = price_order(
             store=store, channel=Channel.POS, items=[CartItem(sku=sku, quantity=1)], at=at
         )
         line = cart.lines[0]

@@ -46,7 +46,7 @@ from storeos.sales.models import (
     PaymentStatus,
     Shift,
 )
-from storeos.sales.pricing import CartItem, PricedCart, price_cart, price_cart_listed
+from storeos.sales.pricing import CartItem, PricedCart, price_cart_listed, price_order
 from storeos.stores.models import Location, Store
 
 MAX_LINES = 200
@@ -257,7 +257,7 @@ def _checkout_once(*, actor, order_id, store, lines, payments, channel, request_
     # Checked here, not before: a replay of a sale delivered long ago still finds its order.
     sold_at = _offline_moment(rest["rung_offline_at"]) or now
     items = [CartItem(sku=ln.sku, quantity=ln.quantity) for ln in lines]
-    priced = price_cart(
+    priced = price_order(
         store=store,
         channel=channel,
         items=items,

@@ -27,7 +27,7 @@ from storeos.sales.models import (
     SalesReturn,
     Shift,
 )
-from storeos.sales.pricing import CartItem, price_cart
+from storeos.sales.pricing import CartItem, price_order
 from storeos.sales.refunds import refund_send
 from storeos.sales.returns import (
     announce,
@@ -118,7 +118,7 @@ def exchange_create(
 def _exchange_sell(*, actor, sales_return, order, new_lines, payments, age_confirmed, shift):
     """Sell the new goods, paid first by the return's refund; pay out what is left over."""
     refund = sales_return.refund_total
-    priced = price_cart(
+    priced = price_order(
         store=order.store,
         channel=Channel.POS,
         items=[CartItem(sku=ln.sku, quantity=ln.quantity) for ln in new_lines],

@@ -49,7 +49,7 @@ from storeos.sales.checkout import (
 from storeos.sales.errors import CartInvalid, OrderStateInvalid
 from storeos.sales.hooks import paid_hooks_run
 from storeos.sales.models import Fulfilment, Order, OrderLine, OrderStatus
-from storeos.sales.pricing import CartItem, price_cart
+from storeos.sales.pricing import CartItem, price_order
 from storeos.stores.models import Store
 
 DEFAULT_TTL = dt.timedelta(minutes=30)
@@ -155,7 +155,7 @@ def _create_once(*, actor, order_id, store, channel, lines, ttl, request_hash, *
     )
     location = selling_location(store=store, channel=channel)
     now = clock.now()
-    priced = price_cart(
+    priced = price_order(
         store=store,
         channel=channel,
         items=[CartItem(sku=ln.sku, quantity=ln.quantity) for ln in lines],

@@ -11,6 +11,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
+from django.utils import translation
+
 from storeos.catalog.models import Sku
 from storeos.core.money import ZERO, quantize
 from storeos.stores.models import Store
@@ -97,6 +100,13 @@ def price_cart(
         at=at,
         coupon_codes=coupon_codes,
     )
+
+
+def price_order(**arguments) -> PricedCart:
+    """`price_cart` for an order being recorded: its explanations are written in the chain's
+    language (LANGUAGE_CODE) whatever the till's, so receipts and reports read the same."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return price_cart(**arguments)
 
 
 def price_cart_listed(

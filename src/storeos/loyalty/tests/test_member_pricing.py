@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from storeos.catalog.models import Category
 from storeos.core import clock
@@ -139,3 +140,24 @@ def test_checked_out_order_carries_the_member_price(member, store, bricks):
     assert order.lines.get().adjustments[0]["source"] == "member"
     # Points are earned on what was paid: 94.05 × 1.5 (gold) = 141.075 → 141.
     assert PointsEntry.objects.get(member=member).points == 141
+
+
+def test_an_order_records_its_explanations_in_the_chains_language_whatever_the_tills(
+    member, store, bricks
+):
+    # The cashier works in English; the receipt and the reports read the chain's language.
+    set_tier(member, "gold")
+
+    with clock.frozen(NOW), translation.override("en"):
+        shown = price(store, member.pk, (bricks, 1))
+        order = checkout(
+            actor=None,
+            order_id=uuid.uuid4(),
+            store=store,
+            lines=[CartLine(sku=bricks, quantity=1)],
+            payments=[Tender("cash", Decimal("94.05"))],
+            member_id=member.pk,
+        )
+
+    assert shown.lines[0].adjustments[0]["label"] == "Gold member price"
+    assert order.lines.get().adjustments[0]["label"] == "Gold 会员价"

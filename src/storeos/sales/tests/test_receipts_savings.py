@@ -19,17 +19,11 @@ from storeos.promotions.models import (
     PromotionKind,
     PromotionStatus,
 )
-from storeos.sales import checkout as checkout_module
 from storeos.sales.checkout import CartLine, Tender, checkout
-from storeos.sales.pricing import PricedCart, PricedLine
 from storeos.sales.receipts import receipt_data, receipt_token
 from storeos.sales.tests.conftest import make_sku
 
 pytestmark = pytest.mark.urls("storeos.sales.tests.receipts_urls")
-
-
-def _adj(source, label, amount, **more):
-    return {"source": source, "label": label, "amount": amount, **more}
 
 
 @pytest.fixture
@@ -52,7 +46,8 @@ def coupon(db):
 
 
 @pytest.fixture
-def promotions(db):
+def promotions(bricks, keyring):
+    """10% off the bricks, 满100减5 over the basket, and a key ring free over ¥100."""
     now = clock.now()
     running = {
         "status": PromotionStatus.ACTIVE,
@@ -62,73 +57,27 @@ def promotions(db):
         "updated_at": now,
     }
     return {
-        kind: Promotion.objects.create(code=kind, name=label, label=label, kind=kind, **running)
-        for kind, label in [
-            (PromotionKind.PERCENT_OFF, "九折"),
-            (PromotionKind.SPEND_SAVE, "满100减5"),
-            (PromotionKind.GIFT, "满额赠钥匙扣"),
+        kind: Promotion.objects.create(
+            code=kind, name=label, label=label, kind=kind, rule=rule, scope=scope, **running
+        )
+        for kind, label, rule, scope in [
+            (PromotionKind.PERCENT_OFF, "九折", {"percent": "10"}, {"skus": [bricks.pk]}),
+            (PromotionKind.SPEND_SAVE, "满100减5", {"tiers": [["100", "5"]]}, {}),
+            (
+                PromotionKind.GIFT,
+                "满额赠钥匙扣",
+                {"sku": keyring.pk, "quantity": 1, "min_amount": "100.00"},
+                {},
+            ),
         ]
     }
 
 
 @pytest.fixture
-def promoted_sale(store, cashier, bricks, figure, keyring, coupon, promotions, monkeypatch):
-    """A sale as the promotions engine prices it: 10% off the bricks, 满100减5 over both lines,
-    a ¥10 coupon and a free key ring (a gift line after the customer's own)."""
-
-    def engine_price(*, store, channel, items, member_id=None, at=None, coupon_codes=()):
-        bricks_line = PricedLine(
-            sku=bricks,
-            quantity=1,
-            unit_price=Decimal("99.00"),
-            discount=Decimal("18.37"),
-            adjustments=[
-                _adj(
-                    "promotion", "九折", "9.90", id=promotions["percent_off"].pk, kind="percent_off"
-                ),
-                _adj(
-                    "promotion",
-                    "满100减5",
-                    "3.46",
-                    id=promotions["spend_save"].pk,
-                    kind="spend_save",
-                ),
-                _adj("coupon", "¥10 券", "5.01", id=coupon.code),
-            ],
-        )
-        figure_line = PricedLine(
-            sku=figure,
-            quantity=2,
-            unit_price=Decimal("19.90"),
-            discount=Decimal("6.53"),
-            adjustments=[
-                _adj(
-                    "promotion",
-                    "满100减5",
-                    "1.54",
-                    id=promotions["spend_save"].pk,
-                    kind="spend_save",
-                ),
-                _adj("coupon", "¥10 券", "4.99", id=coupon.code),
-            ],
-        )
-        gift_line = PricedLine(
-            sku=keyring,
-            quantity=1,
-            unit_price=Decimal("0.00"),
-            adjustments=[_adj("gift", "满额赠钥匙扣", "0", id=promotions["gift"].pk, kind="gift")],
-            is_gift=True,
-        )
-        return PricedCart(
-            lines=[bricks_line, figure_line, gift_line],
-            adjustments=[
-                _adj("promotion", "满100减5", "5.00", id=promotions["spend_save"].pk),
-                _adj("coupon", "¥10 券", "10.00", id=coupon.code),
-            ],
-            coupon_codes=list(coupon_codes),
-        )
-
-    monkeypatch.setattr(checkout_module, "price_cart", engine_price)
+def promoted_sale(store, cashier, bricks, figure, keyring, coupon, promotions):
+    """A sale the promotions engine prices: the bricks 10% off (99.00 → 89.10), 满100减5 over
+    both lines (128.90 → 123.90), a ¥10 coupon (→ 113.90) and a free key ring after the
+    customer's own lines."""
     return checkout(
         actor=cashier,
         order_id=uuid.uuid4(),
@@ -148,8 +97,9 @@ def test_each_promotion_and_the_coupon_is_one_saving_and_they_add_up_to_the_disc
         ("九折", Decimal("9.90")),
         ("满100减5", Decimal("5.00")),
         ("¥10 券", Decimal("10.00")),
+        ("满额赠钥匙扣", Decimal("15.00")),  # the key ring's price, given away
     ]
-    assert sum(s.amount for s in receipt.savings) == receipt.discount_total == Decimal("24.90")
+    assert sum(s.amount for s in receipt.savings) == receipt.discount_total == Decimal("39.90")
     assert receipt.total == Decimal("113.90")
     for line in receipt.lines:
         assert sum((s.amount for s in line.savings), Decimal(0)) == line.discount
@@ -158,15 +108,19 @@ def test_each_promotion_and_the_coupon_is_one_saving_and_they_add_up_to_the_disc
     assert receipt.coupons == ["…" + coupon.code[-4:]]
 
 
-def test_a_free_gift_is_marked_as_a_gift_and_saves_nothing_on_paper(promoted_sale):
+def test_a_free_gift_is_marked_as_a_gift_and_costs_nothing(promoted_sale):
     receipt = receipt_data(order=promoted_sale)
 
+    # 满100减5 and the coupon are shared by line value: bricks 89.10 − 3.46 − 6.91 = 78.73,
+    # figures 39.80 − 1.54 − 3.09 = 35.17.
     assert [(line.code, line.is_gift, line.line_total) for line in receipt.lines] == [
-        ("BRICKS", False, Decimal("80.63")),
-        ("FIGURE", False, Decimal("33.27")),
+        ("BRICKS", False, Decimal("78.73")),
+        ("FIGURE", False, Decimal("35.17")),
         ("KEYRING", True, Decimal("0.00")),
     ]
-    assert receipt.lines[2].savings == []
+    assert [(s.label, s.amount) for s in receipt.lines[2].savings] == [
+        ("满额赠钥匙扣", Decimal("15.00"))
+    ]
     assert receipt.item_count == 4
 
 
@@ -183,7 +137,7 @@ def test_the_printed_receipt_lists_the_savings_the_gift_and_the_total_saved(prom
     assert "九折" in page and "-9.90" in page
     assert "满100减5" in page and "-5.00" in page
     assert "¥10 券" in page and "-10.00" in page
-    assert "You saved ¥24.90 in total" in page
+    assert "You saved ¥39.90 in total" in page
     code = promoted_sale.coupon_codes[0]
     assert "…" + code[-4:] in page and code not in page
 
@@ -198,7 +152,7 @@ def test_the_e_receipt_shows_the_same_savings_to_the_customer(promoted_sale):
 
     assert response.status_code == 200
     assert "满100减5" in page and "¥10 券" in page
-    assert "You saved ¥24.90 in total" in page
+    assert "You saved ¥39.90 in total" in page
     assert "[Gift]" in page
 
 
