@@ -220,8 +220,17 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("STOREOS_LOG_LEVEL", "WARNING")},
-    # Huey logs every job at INFO; the worker's own start-up lines are enough.
-    "loggers": {"huey": {"level": os.environ.get("STOREOS_JOB_LOG_LEVEL", "WARNING")}},
+    # Huey logs every job at INFO; the worker's own start-up lines are enough. The huey logger
+    # has its handler here, so `run_huey` adds none of its own (which printed every line twice).
+    "loggers": {
+        "huey": {
+            "handlers": ["console"],
+            "level": os.environ.get("STOREOS_JOB_LOG_LEVEL", "WARNING"),
+            "propagate": False,
+        },
+        "huey.consumer": {"level": "INFO"},
+        "huey.consumer.Scheduler": {"level": os.environ.get("STOREOS_JOB_LOG_LEVEL", "WARNING")},
+    },
 }
 
 # --- Messages to members ------------------------------------------------------------------------
