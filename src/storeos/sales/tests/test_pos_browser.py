@@ -33,6 +33,13 @@ def _on_hand(shelf, sku) -> int:
     return sum(StockLevel.objects.filter(location=shelf, sku=sku).values_list("on_hand", flat=True))
 
 
+def _open_till(page, live_server, username: str) -> None:
+    page.goto(f"{live_server.url}/login/?next=/pos/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit].primary")
+
+
 def _scan(page, code: str) -> None:
     page.fill("#pos-scan", code)
     page.press("#pos-scan", "Enter")
@@ -46,10 +53,7 @@ def test_the_till_rings_online_queues_two_sales_offline_and_syncs_each_exactly_o
     store, skus, shelf = _stocked_shop()
     make_user("wei", role="cashier", store=store, first_name="Wei")
 
-    page.goto(f"{live_server.url}/login/?next=/pos/")
-    page.fill("#id_username", "wei")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit].primary")
+    _open_till(page, live_server, "wei")
     expect(page.locator("#pos-scan")).to_be_focused()
     lines = page.locator("#pos-lines tr")
 
@@ -124,10 +128,7 @@ def test_the_till_rings_online_queues_two_sales_offline_and_syncs_each_exactly_o
 def test_a_sale_split_between_cash_and_a_sandbox_qr_payment(live_server, transactional_db, page):
     store, skus, shelf = _stocked_shop()
     make_user("wei", role="cashier", store=store)
-    page.goto(f"{live_server.url}/login/?next=/pos/")
-    page.fill("#id_username", "wei")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit].primary")
+    _open_till(page, live_server, "wei")
 
     _scan(page, "LEGO-60337")
     expect(page.locator("#pos-total")).to_have_text("¥899.00")
@@ -161,10 +162,7 @@ def test_a_queued_sale_the_server_refuses_stays_queued_as_needing_attention(
 ):
     store, skus, shelf = _stocked_shop()
     make_user("wei", role="cashier", store=store)
-    page.goto(f"{live_server.url}/login/?next=/pos/")
-    page.fill("#id_username", "wei")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit].primary")
+    _open_till(page, live_server, "wei")
     _scan(page, "LEGO-60337")
     page.locator("#pos-lines tr").first.locator(".pos-remove").click()
 
@@ -196,10 +194,7 @@ def test_a_sale_rung_offline_during_a_promotion_syncs_at_the_price_the_customer_
     store, skus, shelf = _stocked_shop()
     percent_off_promotion(name="Autumn 10% off")
     make_user("wei", role="cashier", store=store)
-    page.goto(f"{live_server.url}/login/?next=/pos/")
-    page.fill("#id_username", "wei")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit].primary")
+    _open_till(page, live_server, "wei")
 
     # Online, the till shows the promotion's price and remembers the train.
     _scan(page, "LEGO-60337")
@@ -233,10 +228,7 @@ def test_a_till_reloaded_while_offline_still_opens_and_its_sale_syncs_once(
 ):
     store, skus, shelf = _stocked_shop()
     make_user("wei", role="cashier", store=store)
-    page.goto(f"{live_server.url}/login/?next=/pos/")
-    page.fill("#id_username", "wei")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit].primary")
+    _open_till(page, live_server, "wei")
     _scan(page, "LEGO-60337")  # the till remembers the train
     expect(page.locator("#pos-total")).to_have_text("¥899.00")
     page.evaluate("navigator.serviceWorker.ready")

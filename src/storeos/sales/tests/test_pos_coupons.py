@@ -247,7 +247,8 @@ def test_a_sale_paid_at_list_price_with_a_promotion_running_is_refused_and_nothi
     assert not Order.objects.exists()
 
 
-def _rung_offline(client, store, sku, paid: str, rung_at: dt.datetime, order_id=None):
+def _rung_offline(client, store, sku, paid: str, rung_at: dt.datetime | str, order_id=None):
+    """One of `sku` paid in cash, sent by a till that rang it offline at `rung_at`."""
     return client.post(
         ORDERS,
         json.dumps(
@@ -256,7 +257,7 @@ def _rung_offline(client, store, sku, paid: str, rung_at: dt.datetime, order_id=
                 "store_id": store.pk,
                 "lines": [{"sku_id": sku.pk, "quantity": 1}],
                 "payments": [{"method": "cash", "amount": paid}],
-                "rung_offline_at": rung_at.isoformat(),
+                "rung_offline_at": rung_at if isinstance(rung_at, str) else rung_at.isoformat(),
             }
         ),
         content_type="application/json",
@@ -294,19 +295,7 @@ def test_an_offline_sale_paid_neither_price_or_held_too_long_is_refused(till):
     too_old = _rung_offline(
         client, store, skus["train"], "899.00", clock.now() - dt.timedelta(days=8)
     )
-    naive = client.post(
-        ORDERS,
-        json.dumps(
-            {
-                "order_id": str(uuid.uuid4()),
-                "store_id": store.pk,
-                "lines": [{"sku_id": skus["train"].pk, "quantity": 1}],
-                "payments": [{"method": "cash", "amount": "899.00"}],
-                "rung_offline_at": "2026-11-22T10:00:00",
-            }
-        ),
-        content_type="application/json",
-    )
+    naive = _rung_offline(client, store, skus["train"], "899.00", "2026-11-22T10:00:00")
 
     assert (neither.status_code, neither.json()["code"]) == (422, "payment_mismatch")
     assert (too_old.status_code, too_old.json()["code"]) == (422, "rung_offline_at_invalid")
