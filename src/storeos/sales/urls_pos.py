@@ -8,7 +8,6 @@ app_name = "pos"
 
 urlpatterns = [
     path("", views_pos.pos_screen, name="screen"),
-    path("sw.js", views_pos.pos_service_worker, name="service_worker"),
     path("lookup", views_pos.pos_lookup, name="lookup"),
     path("search", views_pos.pos_search, name="search"),
     path("qr.svg", views_pos.pos_qr, name="qr"),

@@ -19,7 +19,6 @@ from functools import wraps
 from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -273,7 +272,6 @@ def pos_screen(request):
             "member": reverse("pos:member"),
             "memberPoints": reverse("pos:member_points"),
             "price": PRICE_URL,
-            "serviceWorker": reverse("pos:service_worker"),
         },
         "qrMethods": qr_methods,
         "text": _texts(),
@@ -289,16 +287,6 @@ def pos_screen(request):
     response = render(request, "sales/pos.html", context)
     if chosen:
         response.set_cookie(TILL_COOKIE, till, max_age=3600 * 24 * 365, samesite="Lax")
-    return response
-
-
-@require_GET
-def pos_service_worker(request):
-    """The till's service worker script, served under /pos/ so that it may look after the till
-    page (a script's scope is its own path). It holds no data, so anyone may fetch it."""
-    script = render_to_string("sales/pos_sw.js")
-    response = HttpResponse(script, content_type="text/javascript; charset=utf-8")
-    response["Cache-Control"] = "no-cache"  # a new version is picked up at the next visit
     return response
 
 

@@ -219,34 +219,3 @@ def test_a_sale_rung_offline_during_a_promotion_syncs_at_the_price_the_customer_
     assert (order.total, order.discount_total) == (Decimal("899.00"), Decimal("0.00"))
     assert _on_hand(shelf, skus["train"]) == 9
     assert AuditEntry.objects.filter(action="order.priced_offline").count() == 1
-
-
-@pytest.mark.browser
-@pytest.mark.browser_context_args(locale="en-US")
-def test_a_till_reloaded_while_offline_still_opens_and_its_sale_syncs_once(
-    live_server, transactional_db, page
-):
-    store, skus, shelf = _stocked_shop()
-    make_user("wei", role="cashier", store=store)
-    _open_till(page, live_server, "wei")
-    _scan(page, "LEGO-60337")  # the till remembers the train
-    expect(page.locator("#pos-total")).to_have_text("¥899.00")
-    page.evaluate("navigator.serviceWorker.ready")
-    # the worker has kept the page and its files
-    page.wait_for_function(
-        "caches.open('storeos-pos-v1').then(c => c.keys()).then(k => k.length > 3)"
-    )
-
-    # The network drops and the till is reloaded: the page still opens, with the sale in hand.
-    page.context.set_offline(True)
-    page.reload()
-    expect(page.locator("#pos-net-text")).to_have_text("Offline")
-    expect(page.locator("#pos-total")).to_have_text("¥899.00")
-    page.fill("#pos-tendered", "900")
-    page.press("#pos-tendered", "Enter")
-    expect(page.locator("#pos-net-text")).to_have_text("Offline — 1 sale queued")
-
-    page.context.set_offline(False)
-    expect(page.locator("#pos-queue-count")).to_have_text("0", timeout=SYNC_TIMEOUT)
-    assert Order.objects.count() == 1
-    assert _on_hand(shelf, skus["train"]) == 9

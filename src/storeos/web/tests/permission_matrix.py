@@ -271,8 +271,6 @@ PAGES: dict[str, Rule] = {
     "promotions:code_batch_csv": may(P.PROMOTIONS_EDIT),
     "promotions:label_monitor": may(P.PROMOTIONS_VIEW),
     "pos:screen": may(P.SALES_CHECKOUT),
-    # The till's service worker script: code only, no data.
-    "pos:service_worker": ANYONE,
     "pos:lookup": may(P.SALES_CHECKOUT),
     "pos:search": may(P.SALES_CHECKOUT),
     "pos:qr": may(P.SALES_CHECKOUT),

@@ -1050,17 +1050,4 @@
     if (code) addByCode(code);
   }
   waiting.sync();
-
-  // A till reloaded while offline still opens: the service worker keeps this page and its files.
-  if (navigator.serviceWorker && config.urls.serviceWorker) {
-    navigator.serviceWorker.register(config.urls.serviceWorker).then(function () {
-      return navigator.serviceWorker.ready;
-    }).then(function (registration) {
-      var files = document.querySelectorAll("script[src], link[rel=stylesheet]");
-      var keep = [window.location.pathname + window.location.search].concat(
-        Array.prototype.map.call(files, function (el) { return el.src || el.href; })
-      );
-      registration.active.postMessage({ keep: keep });
-    }).catch(function () { /* no service workers (plain http on a shop LAN): a reload needs the network */ });
-  }
 })();
