@@ -10,9 +10,13 @@ BENCH_DB = os.environ.get("STOREOS_BENCH_DB", "storeos_bench")
 PG_URL = f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}"
 
 
-def django_setup(redis_url: str) -> None:
+def django_setup(redis_url: str | None) -> None:
+    """Django on the bench database; jobs on Redis at `redis_url`, else on SQLite."""
     os.environ["DATABASE_URL"] = PG_URL
-    os.environ["REDIS_URL"] = redis_url
+    if redis_url:
+        os.environ["REDIS_URL"] = redis_url
+    else:
+        os.environ.pop("REDIS_URL", None)
     os.environ.setdefault("STOREOS_DATA_DIR", "/tmp/storeos-bench")
     os.environ["DJANGO_SETTINGS_MODULE"] = "storeos.settings"
     import django
@@ -20,23 +24,26 @@ def django_setup(redis_url: str) -> None:
     django.setup()
 
 
+def database_drop() -> None:
+    _psql(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+
+
 def database_recreate() -> None:
-    for sql in (f"DROP DATABASE IF EXISTS {BENCH_DB}", f"CREATE DATABASE {BENCH_DB}"):
-        subprocess.run(
-            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc", sql],
-            check=True,
-        )
+    database_drop()
+    _psql(f"CREATE DATABASE {BENCH_DB}")
 
 
-def chain_seed(*, sku_count: int, units_per_sku: int, hot_units: int | None = None) -> None:
-    """One store with a shop floor serving every channel, `sku_count` SKUs with a barcode each
-    (S00000 is the "hot" SKU), all stocked, and a cashier `bench` in that store."""
+def _psql(sql: str) -> None:
+    subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc", sql], check=True
+    )
+
+
+def bench_store():
+    """Migrate, then one store with a shop floor serving every channel: (store, shelf)."""
     from django.core.management import call_command
 
-    from storeos.accounts.models import RoleGrant, User
-    from storeos.catalog.models import Barcode, Category, Product, Sku
     from storeos.core.channels import Channel
-    from storeos.inventory.models import SkuCost, StockLevel, StockMove
     from storeos.stores.models import Location, Region, Store
 
     call_command("migrate", verbosity=0)
@@ -50,6 +57,17 @@ def chain_seed(*, sku_count: int, units_per_sku: int, hot_units: int | None = No
         sellable=True,
         channels=list(Channel.values),
     )
+    return store, shelf
+
+
+def chain_seed(*, sku_count: int, units_per_sku: int, hot_units: int | None = None) -> None:
+    """One store with a shop floor serving every channel, `sku_count` SKUs with a barcode each
+    (S00000 is the "hot" SKU), all stocked, and a cashier `bench` in that store."""
+    from storeos.accounts.models import RoleGrant, User
+    from storeos.catalog.models import Barcode, Category, Product, Sku
+    from storeos.inventory.models import SkuCost, StockLevel, StockMove
+
+    store, shelf = bench_store()
     category = Category.objects.create(code="C", name="Bench", path="/1/")
     product = Product.objects.create(code="P", name="Bench", category=category)
     Sku.objects.bulk_create(

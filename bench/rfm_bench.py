@@ -15,48 +15,20 @@ Figures printed: seeding time, the first recompute (every score inserted) and a 
 
 import argparse
 import os
-import subprocess
 import sys
 import time
 
-BENCH_DB = "storeos_bench_rfm"
-PG_URL = f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}"
+# Its own database by default (common.BENCH_DB reads this), so it can run beside another bench.
+os.environ.setdefault("STOREOS_BENCH_DB", "storeos_bench_rfm")
 
-
-def _psql(sql: str) -> None:
-    subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc", sql], check=True
-    )
-
-
-def _django_setup() -> None:
-    os.environ["DATABASE_URL"] = PG_URL
-    os.environ.pop("REDIS_URL", None)
-    os.environ.setdefault("STOREOS_DATA_DIR", "/tmp/storeos-bench-rfm")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "storeos.settings"
-    import django
-
-    django.setup()
+from common import bench_store, database_drop, database_recreate, django_setup
 
 
 def _seed_chain():
-    from django.core.management import call_command
-
-    from storeos.core.channels import Channel
+    """The bench store and a one-tier programme: (store, shelf, programme, tier)."""
     from storeos.loyalty.models import Programme, Tier
-    from storeos.stores.models import Location, Region, Store
 
-    call_command("migrate", verbosity=0)
-    region = Region.objects.create(code="B", name="Bench")
-    store = Store.objects.create(code="B1", name="Bench store", region=region)
-    shelf = Location.objects.create(
-        code="B1-SHELF",
-        name="Shelf",
-        kind=Location.Kind.STORE_SHELF,
-        store=store,
-        sellable=True,
-        channels=list(Channel.values),
-    )
+    store, shelf = bench_store()
     programme = Programme.objects.create(code="BENCH", name="Bench VIP")
     tier = Tier.objects.create(
         programme=programme,
@@ -134,9 +106,8 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
 
-    _psql(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-    _psql(f"CREATE DATABASE {BENCH_DB}")
-    _django_setup()
+    database_recreate()
+    django_setup(None)
     from django.db import connection
     from django.db.models import Count
 
@@ -162,7 +133,7 @@ def main() -> int:
     print("segments: " + ", ".join(f"{row['segment']} {row['n']:,}" for row in counts))
     connection.close()
     if not args.keep:
-        _psql(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+        database_drop()
     return 0
 
 
