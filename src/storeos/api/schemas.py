@@ -1,4 +1,4 @@
-"""Schemas shared by every context's API: the error body all 4xx responses use."""
+"""Schemas shared by every context's API: the error body all 4xx responses use, and pages."""
 
 from typing import Any
 
@@ -23,3 +23,13 @@ def error_responses(*statuses: int) -> dict[int, type[ErrorOut]]:
     is unreachable: try again) always, plus the statuses it names (404, 409…), so the OpenAPI
     document lists every error it can answer."""
     return {status: ErrorOut for status in (401, 403, 422, 503, *statuses)}
+
+
+def page_of(queryset, filters) -> dict[str, Any]:
+    """One page of `queryset` as a list answer: `filters` carries `offset` and `limit`."""
+    return {
+        "items": list(queryset[filters.offset : filters.offset + filters.limit]),
+        "total": queryset.count(),
+        "offset": filters.offset,
+        "limit": filters.limit,
+    }

@@ -12,7 +12,7 @@ from ninja import Query, Router, Status
 
 from storeos.accounts.permissions import Perm, require, store_ids_with
 from storeos.api.idempotency import idempotency_key, run_idempotent
-from storeos.api.schemas import error_responses
+from storeos.api.schemas import error_responses, page_of
 from storeos.loyalty import adjustments, registration, selectors
 from storeos.loyalty.errors import MemberNotFound
 from storeos.loyalty.models import Member, MemberStatus, RewardRedemption
@@ -90,13 +90,7 @@ def member_list(request, filters: Query[MemberFilter]):
     found = selectors.member_list(
         user=request.auth, search=filters.search, tier=filters.tier, store=filters.store_id
     )
-    items = list(found[filters.offset : filters.offset + filters.limit])
-    return {
-        "items": items,
-        "total": found.count(),
-        "offset": filters.offset,
-        "limit": filters.limit,
-    }
+    return page_of(found, filters)
 
 
 @router.post(

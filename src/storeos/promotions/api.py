@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from ninja import Query, Router, Status
 
-from storeos.api.schemas import error_responses
+from storeos.api.schemas import error_responses, page_of
 from storeos.core.money import quantize
 from storeos.promotions import coupons, selectors, services, simulation
 from storeos.promotions.models import CodeBatch, CouponTemplate, Promotion
@@ -48,13 +48,7 @@ def promotion_list(request, filters: Query[PromotionFilter]):
     found = selectors.promotion_list(
         user=request.auth, status=filters.status, kind=filters.kind, origin=filters.origin
     )
-    items = list(found[filters.offset : filters.offset + filters.limit])
-    return {
-        "items": items,
-        "total": found.count(),
-        "offset": filters.offset,
-        "limit": filters.limit,
-    }
+    return page_of(found, filters)
 
 
 @router.post(
