@@ -166,10 +166,7 @@ def _code(response) -> str:
 
 
 def request_validation(response) -> bool:
-    try:
-        return response.json().get("code") == "validation_error"
-    except ValueError:
-        return False
+    return _code(response) == "validation_error"
 
 
 def test_every_api_operation_answers_every_role_as_the_table_says(chain, client):
